@@ -1,0 +1,98 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { type Express } from 'express';
+import { engine } from 'express-handlebars';
+import { pinoHttp } from 'pino-http';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import type { Logger } from './logger.js';
+import './http/types.js';
+import { bearerAuth, sessionAuth } from './http/auth.js';
+import { csrf } from './http/csrf.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { helpers } from './http/viewHelpers.js';
+import { securityHeaders } from './http/securityHeaders.js';
+import { auditRoutes } from './http/routes/api/audit.js';
+import { tokenRoutes } from './http/routes/api/tokens.js';
+import { userRoutes } from './http/routes/api/users.js';
+import { dashboardRoutes } from './http/routes/console/dashboard.js';
+import { sessionRoutes } from './http/routes/console/session.js';
+import { staffConsoleRoutes } from './http/routes/console/staff.js';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+  /** From SESSION_SECRET or generated once and kept in the database. */
+  sessionSecret: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Express app without listening, so tests drive it in-process. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.TRUST_PROXY);
+  app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', helpers }));
+  app.set('view engine', 'hbs');
+  app.set('views', path.join(ROOT, 'views'));
+  app.locals.pageName = deps.config.PAGE_NAME;
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    }),
+  );
+  app.use(securityHeaders);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await deps.database.ping();
+      res.json({ status: 'ready', database: deps.database.driver });
+    } catch {
+      res.status(503).json({ error: { code: 'database_unavailable', message: 'The database is not reachable' } });
+    }
+  });
+
+  app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb', strict: true }));
+  api.use(bearerAuth(deps));
+  api.use(tokenRoutes(deps));
+  api.use(userRoutes(deps));
+  api.use(auditRoutes(deps));
+  app.use('/api/v1', api);
+
+  const secureCookies = deps.config.publicUrl.startsWith('https://');
+  const consoleRouter = express.Router();
+  consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
+  consoleRouter.use(sessionAuth(deps));
+  consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
+  consoleRouter.use(sessionRoutes(deps));
+  consoleRouter.use(staffConsoleRoutes(deps));
+  consoleRouter.use(dashboardRoutes(deps));
+  app.use('/console', consoleRouter);
+
+  app.get('/', (_req, res) => res.redirect(302, '/console'));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,17 @@
+import { sessions } from '../../db/schema.js';
+import { recordAudit } from '../audit.js';
+import { inTransaction, type Actor, type Ctx } from '../context.js';
+import { newToken, sha256 } from '../secrets.js';
+
+export const SESSION_TTL_MS = 12 * 3600_000;
+
+/** Opens a console session; the cookie value is returned once and only its hash is stored. */
+export async function startSession(ctx: Ctx, actor: Actor): Promise<{ cookieValue: string; expiresAt: Date }> {
+  const cookieValue = newToken('s_');
+  const expiresAt = new Date(ctx.now.getTime() + SESSION_TTL_MS);
+  await inTransaction({ ...ctx, actor }, async (t) => {
+    await t.tx.insert(sessions).values({ idHash: sha256(cookieValue), userId: actor.id, createdAt: t.now, expiresAt });
+    await recordAudit(t, { action: 'session.login', subjectType: 'user', subjectId: actor.id });
+  });
+  return { cookieValue, expiresAt };
+}

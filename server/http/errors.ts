@@ -1,0 +1,59 @@
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { DomainError, type ErrorKind } from '../domain/errors.js';
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rule: 422,
+  rate_limited: 429,
+};
+
+export function wantsJson(req: Request): boolean {
+  if (req.path.startsWith('/api/')) return true;
+  const accept = req.headers.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** Framework errors (body-parser and friends) expressed as domain errors. */
+function normalise(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err;
+  const e = err as { type?: string; status?: number; message?: string };
+  if (e?.type === 'entity.parse.failed') return new DomainError('invalid', 'malformed_json', 'The request body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new DomainError('invalid', 'body_too_large', 'The request body is too large');
+  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
+    return new DomainError('invalid', 'unsupported_encoding', 'The request body encoding is not supported');
+  if (e?.status === 400) return new DomainError('invalid', 'bad_request', e.message ?? 'Bad request');
+  // Postgres: invalid uuid / value out of range should never become a 500.
+  const code = (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
+  if (code === '22P02' || code === '22003' || code === '22007' || code === '22008')
+    return new DomainError('invalid', 'invalid_value', 'A value in the request is not valid');
+  return null;
+}
+
+/** The one place that maps domain errors to HTTP: JSON for the API, a friendly page for browsers. */
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const known = normalise(err);
+  const status = known ? STATUS[known.kind] : 500;
+  if (!known) req.log?.error({ err }, 'unhandled error');
+  if (res.headersSent) return;
+  if (known?.retryAfterSeconds) res.setHeader('Retry-After', String(known.retryAfterSeconds));
+  const body = {
+    error: {
+      code: known?.code ?? 'internal_error',
+      message: known?.message ?? 'Something went wrong on our side. It has been logged.',
+      ...(known?.details !== undefined ? { details: known.details } : {}),
+    },
+  };
+  if (wantsJson(req)) {
+    res.status(status).json(body);
+    return;
+  }
+  res.status(status).render('pages/error', { title: 'Error', status, error: body.error, requestId: req.id });
+};
+
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new DomainError('not_found', 'route_not_found', `No route for ${req.method} ${req.path}`));
+};

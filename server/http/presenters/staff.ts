@@ -1,0 +1,43 @@
+import type { apiTokens, auditLog, users } from '../../db/schema.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function presentUser(u: typeof users.$inferSelect) {
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    active: u.active,
+    has_password: Boolean(u.passwordHash),
+    created_at: iso(u.createdAt),
+    updated_at: iso(u.updatedAt),
+  };
+}
+
+export function presentToken(t: typeof apiTokens.$inferSelect, ownerEmail?: string) {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    user_id: t.userId,
+    ...(ownerEmail ? { owner_email: ownerEmail } : {}),
+    created_at: iso(t.createdAt),
+    last_used_at: iso(t.lastUsedAt),
+    revoked_at: iso(t.revokedAt),
+  };
+}
+
+export function presentAuditEntry(a: typeof auditLog.$inferSelect) {
+  return {
+    id: a.id,
+    at: iso(a.at),
+    actor: a.actorId ? { id: a.actorId, email: a.actorEmail } : null,
+    action: a.action,
+    subject_type: a.subjectType,
+    subject_id: a.subjectId,
+    before: a.before,
+    after: a.after,
+    request_id: a.requestId,
+  };
+}

@@ -1,0 +1,98 @@
+import { Router } from 'express';
+import { serialize } from 'cookie';
+import { z } from 'zod';
+import type { AppDeps } from '../../../app.js';
+import { endSession } from '../../../domain/access/endSession.js';
+import { startSession } from '../../../domain/access/startSession.js';
+import type { Actor } from '../../../domain/context.js';
+import { authenticate } from '../../../domain/staff/authenticate.js';
+import { completeSetup } from '../../../domain/staff/completeSetup.js';
+import { findOneTimeToken } from '../../../domain/staff/consumeOneTimeToken.js';
+import { setPasswordFromLink } from '../../../domain/staff/setPasswordFromLink.js';
+import { readCookie, SESSION_COOKIE } from '../../auth.js';
+import { ctxOf } from '../../context.js';
+import { renderFormError } from '../../forms.js';
+import { parse } from '../../validate.js';
+import { emailField, nameField, passwordField } from '../api/fields.js';
+import type { Response } from 'express';
+
+const loginBody = z.object({ email: z.string().trim().max(254), password: z.string().max(256), next: z.string().max(500).optional() });
+const setupBody = z.object({ token: z.string().max(200), email: emailField, name: nameField, password: passwordField });
+const setPasswordBody = z.object({ token: z.string().max(200), password: passwordField });
+
+/** Only same-site paths inside the console are followed after login (no open redirect). */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/console(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/console';
+}
+
+export function sessionRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const secure = deps.config.publicUrl.startsWith('https://');
+
+  async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
+    const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor);
+    res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
+    res.redirect(303, next);
+  }
+
+  r.get('/login', (req, res) => {
+    if (req.actor) return res.redirect(303, '/console');
+    res.render('pages/login', { title: 'Sign in', next: safeNext(req.query.next) });
+  });
+
+  r.post('/login', async (req, res) => {
+    const locals = { title: 'Sign in', email: req.body?.email, next: safeNext(req.body?.next) };
+    try {
+      const input = parse(loginBody, req.body);
+      const ctx = ctxOf(deps, req);
+      const actor = await authenticate(ctx, input);
+      await signIn(res, ctx, actor, safeNext(input.next));
+    } catch (err) {
+      renderFormError(res, 'pages/login', err, locals);
+    }
+  });
+
+  r.post('/logout', async (req, res) => {
+    const value = readCookie(req, SESSION_COOKIE);
+    if (value) await endSession(ctxOf(deps, req), value);
+    res.append('Set-Cookie', serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: 0 }));
+    res.redirect(303, '/console/login');
+  });
+
+  r.get('/setup', async (req, res) => {
+    const token = String(req.query.token ?? '');
+    await findOneTimeToken(ctxOf(deps, req), token, 'setup');
+    res.render('pages/setup', { title: 'Create the first admin', token });
+  });
+
+  r.post('/setup', async (req, res) => {
+    const locals = { title: 'Create the first admin', token: req.body?.token, email: req.body?.email, name: req.body?.name };
+    try {
+      const input = parse(setupBody, req.body);
+      const ctx = ctxOf(deps, req);
+      const actor = await completeSetup(ctx, input);
+      await signIn(res, ctx, actor, '/console');
+    } catch (err) {
+      renderFormError(res, 'pages/setup', err, locals);
+    }
+  });
+
+  r.get('/set-password', async (req, res) => {
+    const token = String(req.query.token ?? '');
+    await findOneTimeToken(ctxOf(deps, req), token, 'set_password');
+    res.render('pages/set-password', { title: 'Choose your password', token });
+  });
+
+  r.post('/set-password', async (req, res) => {
+    try {
+      const input = parse(setPasswordBody, req.body);
+      const ctx = ctxOf(deps, req);
+      const actor = await setPasswordFromLink(ctx, input);
+      await signIn(res, ctx, actor, '/console');
+    } catch (err) {
+      renderFormError(res, 'pages/set-password', err, { title: 'Choose your password', token: req.body?.token });
+    }
+  });
+
+  return r;
+}

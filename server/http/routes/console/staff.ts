@@ -1,0 +1,98 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../../app.js';
+import { createApiToken } from '../../../domain/access/createApiToken.js';
+import { listApiTokens } from '../../../domain/access/listApiTokens.js';
+import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
+import { listAuditLog } from '../../../domain/listAuditLog.js';
+import { createUser } from '../../../domain/staff/createUser.js';
+import { listUsers } from '../../../domain/staff/listUsers.js';
+import { updateUser } from '../../../domain/staff/updateUser.js';
+import { roles } from '../../../domain/roles.js';
+import { requireConsole } from '../../auth.js';
+import { ctxOf } from '../../context.js';
+import { checkbox, renderFormError } from '../../forms.js';
+import { presentAuditEntry, presentToken, presentUser } from '../../presenters/staff.js';
+import { parse, uuidParam } from '../../validate.js';
+import { emailField, nameField, roleField } from '../api/fields.js';
+
+/** Console pages for API tokens, staff accounts and the audit log. */
+export function staffConsoleRoutes(deps: AppDeps): Router {
+  const r = Router();
+
+  async function tokensPage(req: Parameters<Parameters<typeof r.get>[1]>[0]) {
+    const all = req.actor!.role === 'admin';
+    const rows = await listApiTokens(ctxOf(deps, req), { all });
+    return { title: 'API tokens', tokens: rows.map((t) => presentToken(t.token, t.ownerEmail)) };
+  }
+
+  r.get('/tokens', requireConsole('read'), async (req, res) => {
+    res.render('pages/tokens', await tokensPage(req));
+  });
+
+  r.post('/tokens', requireConsole('read'), async (req, res) => {
+    try {
+      const { name } = parse(z.object({ name: nameField }), req.body);
+      const { token } = await createApiToken(ctxOf(deps, req), req.actor!, { name });
+      res.status(201).render('pages/tokens', { ...(await tokensPage(req)), newToken: token });
+    } catch (err) {
+      renderFormError(res, 'pages/tokens', err, await tokensPage(req));
+    }
+  });
+
+  r.post('/tokens/:id/revoke', requireConsole('read'), async (req, res) => {
+    await revokeApiToken(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.redirect(303, '/console/tokens');
+  });
+
+  async function usersPage(req: Parameters<Parameters<typeof r.get>[1]>[0]) {
+    const rows = await listUsers(ctxOf(deps, req));
+    return {
+      title: 'Staff',
+      users: rows.map((u) => ({ ...presentUser(u), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
+      roles,
+    };
+  }
+
+  r.get('/users', requireConsole('administer'), async (req, res) => {
+    res.render('pages/users', await usersPage(req));
+  });
+
+  r.post('/users', requireConsole('administer'), async (req, res) => {
+    try {
+      const input = parse(z.object({ email: emailField, name: nameField, role: roleField }), req.body);
+      const { inviteToken } = await createUser(ctxOf(deps, req), input);
+      res.status(201).render('pages/users', {
+        ...(await usersPage(req)),
+        inviteUrl: `${deps.config.publicUrl}/console/set-password?token=${inviteToken}`,
+      });
+    } catch (err) {
+      renderFormError(res, 'pages/users', err, { ...(await usersPage(req)), form: req.body });
+    }
+  });
+
+  r.post('/users/:id', requireConsole('administer'), async (req, res) => {
+    try {
+      const input = parse(z.object({ role: roleField, name: nameField }), req.body);
+      await updateUser(ctxOf(deps, req), parse(uuidParam, req.params.id), { ...input, active: checkbox(req.body?.active) });
+      res.redirect(303, '/console/users');
+    } catch (err) {
+      renderFormError(res, 'pages/users', err, await usersPage(req));
+    }
+  });
+
+  r.get('/audit', requireConsole('administer'), async (req, res) => {
+    const cursor = req.query.cursor ? parse(z.coerce.number().int().positive(), req.query.cursor) : undefined;
+    const page = await listAuditLog(ctxOf(deps, req), { before: cursor, limit: 50 });
+    res.render('pages/audit', {
+      title: 'Audit log',
+      entries: page.entries.map((e) => {
+        const p = presentAuditEntry(e);
+        return { ...p, beforeJson: JSON.stringify(p.before), afterJson: JSON.stringify(p.after) };
+      }),
+      nextCursor: page.nextCursor,
+    });
+  });
+
+  return r;
+}

@@ -1,0 +1,39 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../server/config.js';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.PORT).to.equal(3000);
+    expect(c.HOST).to.equal('127.0.0.1');
+    expect(c.DATA_DIR).to.equal('./data');
+    expect(c.DATABASE_URL).to.equal(undefined);
+    expect(c.publicUrl).to.equal('http://127.0.0.1:3000');
+  });
+
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ PUBLIC_URL: 'status.example.com' }, 'PUBLIC_URL'],
+    [{ SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    [{ BOOTSTRAP_ADMIN_EMAIL: 'not-an-email', BOOTSTRAP_ADMIN_PASSWORD: 'longenough' }, 'BOOTSTRAP_ADMIN_EMAIL'],
+    [{ BOOTSTRAP_ADMIN_EMAIL: 'a@example.com' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ];
+  for (const [env, name] of bad) {
+    it(`stops with a message naming ${name} for ${JSON.stringify(env)}`, () => {
+      expect(() => loadConfig(env)).to.throw(ConfigError, name);
+    });
+  }
+
+  it('never echoes secret values in its message', () => {
+    try {
+      loadConfig({ SESSION_SECRET: 'tiny-secret' });
+      expect.fail('should throw');
+    } catch (e) {
+      expect((e as Error).message).not.to.include('tiny-secret');
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { createApp, type AppDeps } from '../../server/app.js';
+import { FixedClock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { testDatabase } from './db.js';
+
+export const TEST_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
+
+/** Captures log lines so tests can assert on them (redaction) and keep the output quiet. */
+export class LogSink extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.lines.push(chunk.toString());
+    cb();
+  }
+  text() {
+    return this.lines.join('');
+  }
+}
+
+export interface TestServer {
+  baseUrl: string;
+  deps: AppDeps;
+  clock: FixedClock;
+  logs: LogSink;
+  close(): Promise<void>;
+}
+
+/** The real app on a loopback port, on the shared test database, with a clock the test controls. */
+export async function startTestServer(opts: { now?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const database = await testDatabase();
+  const clock = new FixedClock(opts.now ?? '2026-11-29T12:00:00Z');
+  const logs = new LogSink();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...opts.env });
+  const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET };
+  const server = http.createServer(createApp(deps));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    deps,
+    clock,
+    logs,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
