@@ -15,6 +15,9 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { helpers } from './http/viewHelpers.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { auditRoutes } from './http/routes/api/audit.js';
+import { componentRoutes } from './http/routes/api/components.js';
+import { incidentRoutes } from './http/routes/api/incidents.js';
+import { slaRoutes } from './http/routes/api/slaRoutes.js';
 import { tokenRoutes } from './http/routes/api/tokens.js';
 import { userRoutes } from './http/routes/api/users.js';
 import { dashboardRoutes } from './http/routes/console/dashboard.js';
@@ -78,6 +81,9 @@ export function createApp(deps: AppDeps): Express {
   api.use(tokenRoutes(deps));
   api.use(userRoutes(deps));
   api.use(auditRoutes(deps));
+  api.use(componentRoutes(deps));
+  api.use(incidentRoutes(deps));
+  api.use(slaRoutes(deps));
   app.use('/api/v1', api);
 
   const secureCookies = deps.config.publicUrl.startsWith('https://');

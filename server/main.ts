@@ -1,6 +1,4 @@
-import http from 'node:http';
 import path from 'node:path';
-import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, runMigrations, type Database } from './db/client.js';
@@ -8,6 +6,8 @@ import { DataDirLockedError, lockDataDir } from './db/dataDirLock.js';
 import { loadSessionSecret } from './domain/sessionSecret.js';
 import { bootstrapAdmin } from './domain/staff/bootstrapAdmin.js';
 import { createLogger } from './logger.js';
+import { seedDemoComponents } from './domain/components/seedDemoComponents.js';
+import { createRuntime } from './runtime.js';
 
 // Composition root: config → database + migrations → app → listen; graceful shutdown.
 async function main(): Promise<void> {
@@ -64,13 +64,18 @@ async function main(): Promise<void> {
     );
   }
 
-  const app = createApp({ config, database, clock, logger, sessionSecret });
-  const server = http.createServer(app);
+  if (config.DEMO_DATA && (await seedDemoComponents(database.db, clock.now()))) {
+    logger.info('seeded demo components (set DEMO_DATA=false to start empty)');
+  }
+
+  const runtime = createRuntime({ config, database, clock, logger, sessionSecret });
+  const server = runtime.server;
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.HOST, () => resolve());
   });
+  await runtime.startBackground();
   logger.info(`Beacon listening on http://${config.HOST}:${config.PORT} (console: ${config.publicUrl}/console)`);
 
   let stopping = false;
@@ -85,6 +90,7 @@ async function main(): Promise<void> {
     force.unref();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    await runtime.stop();
     await closed;
     await database.close();
     releaseLock();

@@ -1,7 +1,7 @@
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { createApp, type AppDeps } from '../../server/app.js';
+import type { AppDeps } from '../../server/app.js';
+import { createRuntime, type Runtime } from '../../server/runtime.js';
 import { FixedClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
@@ -26,6 +26,7 @@ export interface TestServer {
   deps: AppDeps;
   clock: FixedClock;
   logs: LogSink;
+  runtime: Runtime;
   close(): Promise<void>;
 }
 
@@ -36,7 +37,9 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   const logs = new LogSink();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...opts.env });
   const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET };
-  const server = http.createServer(createApp(deps));
+  // Background loops stay off: tests drive the dispatcher and watchers by hand with the fixed clock.
+  const runtime = createRuntime(deps);
+  const server = runtime.server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
   return {
@@ -44,10 +47,13 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
     deps,
     clock,
     logs,
-    close: () =>
-      new Promise<void>((r) => {
+    runtime,
+    close: async () => {
+      await runtime.stop();
+      await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());
-      }),
+      });
+    },
   };
 }

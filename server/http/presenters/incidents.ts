@@ -1,0 +1,71 @@
+import type { components as componentsTable, incidentEvents, incidentUpdates } from '../../db/schema.js';
+import { slaOf, type IncidentRow } from '../../domain/incidents/getIncident.js';
+import { impactOf, milestones, nearestDeadline, type SlaPolicy } from '../../domain/incidents/sla.js';
+import { presentComponent } from './components.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+export function presentSla(incident: IncidentRow, policy: SlaPolicy, now: Date) {
+  const sla = slaOf(incident, policy, now);
+  return Object.fromEntries(
+    milestones.map((m) => [m, { due_at: iso(sla[m].due_at), met_at: iso(sla[m].met_at), state: sla[m].state }]),
+  ) as Record<(typeof milestones)[number], { due_at: string | null; met_at: string | null; state: string }>;
+}
+
+export function presentUpdate(u: typeof incidentUpdates.$inferSelect) {
+  return {
+    id: u.id,
+    incident_id: u.incidentId,
+    status: u.status,
+    body: u.body,
+    created_at: iso(u.createdAt),
+    updated_at: iso(u.createdAt),
+    display_at: iso(u.displayAt),
+    deliver_notifications: u.deliverNotifications,
+    custom_tweet: null,
+    tweet_id: null,
+    affected_components: u.affectedComponents ?? null,
+  };
+}
+
+/** The staff view of an incident: Statuspage fields plus severity, SLA timers and milestones. */
+export function presentIncident(
+  incident: IncidentRow,
+  policy: SlaPolicy,
+  now: Date,
+  extra: {
+    updates?: (typeof incidentUpdates.$inferSelect)[];
+    components?: (typeof componentsTable.$inferSelect)[];
+    events?: (typeof incidentEvents.$inferSelect)[];
+  } = {},
+) {
+  const sla = presentSla(incident, policy, now);
+  const nearest = nearestDeadline(slaOf(incident, policy, now));
+  return {
+    id: incident.id,
+    name: incident.title,
+    title: incident.title,
+    status: incident.status,
+    severity: incident.severity,
+    impact: impactOf(incident.severity),
+    reported_at: iso(incident.reportedAt),
+    created_at: iso(incident.createdAt),
+    updated_at: iso(incident.updatedAt),
+    started_at: iso(incident.reportedAt),
+    monitoring_at: iso(incident.monitoringAt),
+    resolved_at: iso(incident.resolvedAt),
+    owner_id: incident.ownerId,
+    milestones: {
+      work_start: iso(incident.workStartAt),
+      temporary_fix: iso(incident.temporaryFixAt),
+      final_fix: iso(incident.finalFixAt),
+    },
+    sla,
+    next_deadline_at: iso(nearest),
+    ...(extra.components && { components: extra.components.map((c) => presentComponent(c)) }),
+    ...(extra.updates && { incident_updates: extra.updates.map(presentUpdate) }),
+    ...(extra.events && {
+      timeline: extra.events.map((e) => ({ id: e.id, kind: e.kind, at: iso(e.at), actor: e.actorName, data: e.data })),
+    }),
+  };
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
+import { milestones } from '../../../domain/incidents/sla.js';
+import { isoDate } from '../../validate.js';
+
+export const severityField = z.number().int().min(1, 'must be 1, 2, 3 or 4').max(4, 'must be 1, 2, 3 or 4') as unknown as z.ZodType<1 | 2 | 3 | 4>;
+export const titleField = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
+export const messageField = z.string().trim().min(1, 'is required').max(10_000, 'must be at most 10000 characters');
+export const componentChanges = z
+  .array(z.strictObject({ id: z.string().uuid('must be a component id'), status: z.enum(componentStatuses) }))
+  .max(100);
+
+export const createIncidentBody = z.strictObject({
+  title: titleField,
+  severity: severityField,
+  message: messageField,
+  components: componentChanges.optional(),
+  reported_at: isoDate.optional(),
+  note: z.string().trim().min(1).max(10_000).optional(),
+  deliver_notifications: z.boolean().optional(),
+});
+
+export const updateBody = z.strictObject({
+  status: z.enum(incidentStatuses),
+  message: messageField,
+  components: componentChanges.optional(),
+  deliver_notifications: z.boolean().optional(),
+  reopen: z.boolean().optional(),
+});
+
+export const milestoneBody = z.strictObject({
+  milestone: z.enum(milestones),
+  at: isoDate.optional(),
+  components: componentChanges.optional(),
+  message: messageField.optional(),
+});
+
+export const patchBody = z
+  .strictObject({ severity: severityField.optional(), title: titleField.optional() })
+  .refine((b) => b.severity !== undefined || b.title !== undefined, { message: 'send severity or title' });
+
+const csvList = z.string().max(200).transform((s) => s.split(',').filter(Boolean));
+
+export const listQuery = z.strictObject({
+  status: csvList.pipe(z.array(z.enum(incidentStatuses))).optional(),
+  severity: csvList.pipe(z.array(z.enum(['1', '2', '3', '4']).transform(Number))).optional(),
+  component: z.string().uuid('must be a component id').optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  sla_state: z.enum(['pending', 'met', 'breached', 'none']).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+});
