@@ -21,8 +21,11 @@ import { slaRoutes } from './http/routes/api/slaRoutes.js';
 import { tokenRoutes } from './http/routes/api/tokens.js';
 import { userRoutes } from './http/routes/api/users.js';
 import { dashboardRoutes } from './http/routes/console/dashboard.js';
+import { incidentConsoleRoutes } from './http/routes/console/incidents.js';
 import { sessionRoutes } from './http/routes/console/session.js';
 import { staffConsoleRoutes } from './http/routes/console/staff.js';
+import { componentConsoleRoutes } from './http/routes/console/components.js';
+import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -93,6 +96,9 @@ export function createApp(deps: AppDeps): Express {
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
   consoleRouter.use(sessionRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));
+  consoleRouter.use(componentConsoleRoutes(deps));
+  consoleRouter.use(slaConsoleRoutes(deps));
+  consoleRouter.use(incidentConsoleRoutes(deps));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 

@@ -64,3 +64,43 @@ describe('authorization matrix: foundation endpoints', () => {
     }
   });
 });
+
+describe('authorization matrix: incidents, components, SLA', () => {
+  let s: TestServer;
+  before(async () => (s = await startTestServer()));
+  after(() => s.close());
+
+  it('grants each role exactly its endpoints', async function () {
+    this.timeout(120_000);
+    let n = 0;
+    const setup = async (admin: Client) => {
+      const comp = await admin.post('/api/v1/components', { name: `C${n++}` });
+      const inc = await admin.post('/api/v1/incidents', { title: 'x', severity: 2, message: 'y' });
+      const policy = (await admin.get('/api/v1/sla-policy')).body.policy;
+      return { component: comp.body.id, incident: inc.body.id, policy: JSON.stringify(policy) };
+    };
+    let policyJson = '';
+    await runMatrix(
+      s,
+      [
+        { method: 'GET', path: '/api/v1/components', min: 'observer' },
+        { method: 'GET', path: (ids) => `/api/v1/components/${ids.component}`, min: 'observer' },
+        { method: 'POST', path: '/api/v1/components', body: () => ({ name: `New ${n++}` }), min: 'admin' },
+        { method: 'PATCH', path: (ids) => `/api/v1/components/${ids.component}`, body: () => ({ name: 'Renamed' }), min: 'admin' },
+        { method: 'PATCH', path: (ids) => `/api/v1/components/${ids.component}`, body: () => ({ status: 'partial_outage' }), min: 'regular' },
+        { method: 'DELETE', path: (ids) => `/api/v1/components/${ids.component}`, min: 'admin' },
+        { method: 'GET', path: '/api/v1/incidents', min: 'observer' },
+        { method: 'GET', path: (ids) => `/api/v1/incidents/${ids.incident}`, min: 'observer' },
+        { method: 'POST', path: '/api/v1/incidents', body: () => ({ title: 't', severity: 3, message: 'm' }), min: 'regular' },
+        { method: 'PATCH', path: (ids) => `/api/v1/incidents/${ids.incident}`, body: () => ({ severity: 1 }), min: 'regular' },
+        { method: 'POST', path: (ids) => `/api/v1/incidents/${ids.incident}/updates`, body: () => ({ status: 'identified', message: 'm' }), min: 'regular' },
+        { method: 'POST', path: (ids) => `/api/v1/incidents/${ids.incident}/milestones`, body: () => ({ milestone: 'work_start' }), min: 'regular' },
+        { method: 'POST', path: (ids) => `/api/v1/incidents/${ids.incident}/notes`, body: () => ({ body: 'note' }), min: 'regular' },
+        { method: 'GET', path: '/api/v1/sla-policy', min: 'observer' },
+        { method: 'PUT', path: (ids) => ((policyJson = ids.policy!), '/api/v1/sla-policy'), body: () => JSON.parse(policyJson), min: 'admin' },
+        { method: 'GET', path: '/api/v1/reports/sla', min: 'observer' },
+      ],
+      setup,
+    );
+  });
+});

@@ -21,9 +21,9 @@ export const reportQuery = z.strictObject({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-/** Default report range: the last 30 days up to now. */
+/** Default report range: the 30 days up to the end of today (UTC), so "now" is included. */
 export function reportRange(q: { from?: Date; to?: Date }, now: Date) {
-  const to = q.to ?? now;
+  const to = q.to ?? new Date(Math.floor(now.getTime() / 86_400_000 + 1) * 86_400_000);
   return { from: q.from ?? new Date(to.getTime() - 30 * 24 * 3600_000), to };
 }
 

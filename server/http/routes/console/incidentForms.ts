@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
+import { milestones } from '../../../domain/incidents/sla.js';
+import { checkbox } from '../../forms.js';
+import { messageField, titleField } from '../api/incidentFields.js';
+
+// Console forms send flat fields; these schemas turn them into the same inputs the API takes.
+// Component statuses arrive as `c.<component id>` = status, or "" for "not affected / unchanged".
+
+const severity = z.enum(['1', '2', '3', '4'], { message: 'choose a severity' }).transform((v) => Number(v) as 1 | 2 | 3 | 4);
+const localDateTime = z
+  .string()
+  .max(40)
+  // An ISO instant from the page script, or a bare datetime-local value read as UTC (no JavaScript).
+  .transform((v) => (v.trim() ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`) : undefined))
+  .refine((d) => d === undefined || !Number.isNaN(d.getTime()), 'must be a date and time');
+
+export function componentChangesFrom(body: Record<string, unknown>) {
+  return Object.entries(body)
+    .filter(([k, v]) => k.startsWith('c.') && typeof v === 'string' && v !== '')
+    .map(([k, v]) => ({ id: z.string().uuid().parse(k.slice(2)), status: z.enum(componentStatuses).parse(v) }));
+}
+
+export const createForm = z
+  .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional() })
+  .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet) }));
+
+export const updateForm = z
+  .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional() })
+  .transform((f) => ({ status: f.status, message: f.message, deliver_notifications: !checkbox(f.quiet), reopen: checkbox(f.reopen) }));
+
+export const milestoneForm = z.object({ milestone: z.enum(milestones), at: localDateTime.optional() });
+export const severityForm = z.object({ severity });
+export const noteForm = z.object({ body: messageField });

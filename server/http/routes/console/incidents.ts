@@ -1,0 +1,124 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppDeps } from '../../../app.js';
+import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
+import { listComponents } from '../../../domain/components/listComponents.js';
+import { addInternalNote } from '../../../domain/incidents/addInternalNote.js';
+import { changeIncident } from '../../../domain/incidents/changeIncident.js';
+import { createIncident } from '../../../domain/incidents/createIncident.js';
+import { getIncident } from '../../../domain/incidents/getIncident.js';
+import { listIncidents } from '../../../domain/incidents/listIncidents.js';
+import { postIncidentUpdate } from '../../../domain/incidents/postIncidentUpdate.js';
+import { recordMilestone } from '../../../domain/incidents/recordMilestone.js';
+import { SEVERITY_GUIDE } from '../../../domain/incidents/severityGuide.js';
+import { milestones } from '../../../domain/incidents/sla.js';
+import { getSlaPolicy } from '../../../domain/settings/slaPolicy.js';
+import { requireConsole } from '../../auth.js';
+import { ctxOf } from '../../context.js';
+import { renderFormError } from '../../forms.js';
+import { formatDuration } from '../../presenters/durations.js';
+import { presentIncident } from '../../presenters/incidents.js';
+import { MILESTONE_LABELS } from '../../presenters/labels.js';
+import { parse, uuidParam } from '../../validate.js';
+import { componentChangesFrom, createForm, milestoneForm, noteForm, severityForm, updateForm } from './incidentForms.js';
+
+const SCRIPTS = ['/socket.io/socket.io.js', '/public/js/console-live.js', '/public/js/local-datetime.js'];
+
+export function incidentConsoleRoutes(deps: AppDeps): Router {
+  const r = Router();
+  const db = deps.database.db;
+
+  r.get('/incidents', requireConsole('read'), async (req, res) => {
+    const now = deps.clock.now();
+    const open = await listIncidents(db, { status: ['investigating', 'identified', 'monitoring'], limit: 100 }, now);
+    const recent = await listIncidents(db, { status: ['resolved'], limit: 20 }, now);
+    const far = Number.MAX_SAFE_INTEGER;
+    const rows = open.incidents
+      .map((i) => presentIncident(i, open.policy, now))
+      .sort((a, b) => (a.next_deadline_at ? Date.parse(a.next_deadline_at) : far) - (b.next_deadline_at ? Date.parse(b.next_deadline_at) : far));
+    res.render('pages/incidents', {
+      title: 'Incidents',
+      open: rows,
+      recent: recent.incidents.map((i) => presentIncident(i, recent.policy, now)),
+      now: now.toISOString(),
+      scripts: SCRIPTS,
+    });
+  });
+
+  async function newPage(extra: Record<string, unknown> = {}) {
+    const policy = await getSlaPolicy(db);
+    const comps = (await listComponents(db)).filter((c) => !c.isGroup);
+    return {
+      title: 'File an incident',
+      guide: SEVERITY_GUIDE.map((g) => ({
+        ...g,
+        goals: milestones.map((m) => ({ label: MILESTONE_LABELS[m], text: formatDuration(policy[`${g.severity}`][m]) })),
+        checked: String(extra.severity ?? '') === String(g.severity),
+      })),
+      policyJson: JSON.stringify(policy),
+      components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+      statuses: componentStatuses,
+      scripts: ['/public/js/incident-form.js', '/public/js/local-datetime.js'],
+      form: extra,
+    };
+  }
+
+  r.get('/incidents/new', requireConsole('operate'), async (_req, res) => {
+    res.render('pages/incident-new', await newPage());
+  });
+
+  r.post('/incidents', requireConsole('operate'), async (req, res) => {
+    try {
+      const input = { ...parse(createForm, req.body), components: componentChangesFrom(req.body) };
+      const incident = await createIncident(ctxOf(deps, req), input);
+      res.redirect(303, `/console/incidents/${incident.id}`);
+    } catch (err) {
+      renderFormError(res, 'pages/incident-new', err, await newPage(req.body));
+    }
+  });
+
+  async function detailPage(id: string, extra: Record<string, unknown> = {}) {
+    const now = deps.clock.now();
+    const d = await getIncident(db, id);
+    const incident = presentIncident(d.incident, d.policy, now, d);
+    const linked = new Set(d.components.map((c) => c.id));
+    const all = (await listComponents(db)).filter((c) => !c.isGroup);
+    return {
+      title: incident.title,
+      incident,
+      resolved: incident.status === 'resolved',
+      timers: milestones.map((m) => ({ key: m, label: MILESTONE_LABELS[m], ...incident.sla[m], recorded: incident.milestones[m] })),
+      statuses: incidentStatuses.map((s) => ({ value: s, selected: s === incident.status })),
+      componentStatuses,
+      components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id) })),
+      severities: [1, 2, 3, 4].map((s) => ({ value: s, selected: s === incident.severity })),
+      scripts: SCRIPTS,
+      ...extra,
+    };
+  }
+
+  r.get('/incidents/:id', requireConsole('read'), async (req, res) => {
+    res.render('pages/incident', await detailPage(parse(uuidParam, req.params.id)));
+  });
+
+  // Each action posts to its own path and comes back to the incident page.
+  const action = (fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
+    const id = parse(uuidParam, req.params.id);
+    try {
+      await fn(req, id);
+      res.redirect(303, `/console/incidents/${id}`);
+    } catch (err) {
+      renderFormError(res, 'pages/incident', err, await detailPage(id));
+    }
+  };
+
+  r.post('/incidents/:id/updates', requireConsole('operate'), action((req, id) =>
+    postIncidentUpdate(ctxOf(deps, req), id, { ...parse(updateForm, req.body), components: componentChangesFrom(req.body) })));
+  r.post('/incidents/:id/milestones', requireConsole('operate'), action((req, id) =>
+    recordMilestone(ctxOf(deps, req), id, parse(milestoneForm, req.body))));
+  r.post('/incidents/:id/severity', requireConsole('operate'), action((req, id) =>
+    changeIncident(ctxOf(deps, req), id, parse(severityForm, req.body))));
+  r.post('/incidents/:id/notes', requireConsole('operate'), action((req, id) =>
+    addInternalNote(ctxOf(deps, req), id, parse(noteForm, req.body))));
+
+  return r;
+}

@@ -1,0 +1,148 @@
+import { Router, type Request } from 'express';
+import type { AppDeps } from '../../../app.js';
+import { invalid } from '../../../domain/errors.js';
+import { milestones, type Milestone, type SlaPolicy } from '../../../domain/incidents/sla.js';
+import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
+import { slaReportCsv, type SeverityRow } from '../../../domain/incidents/slaReport.js';
+import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
+import { requireConsole } from '../../auth.js';
+import { ctxOf } from '../../context.js';
+import { renderFormError } from '../../forms.js';
+import { parse } from '../../validate.js';
+import { formatDuration } from '../../presenters/durations.js';
+import { MILESTONE_LABELS } from '../../presenters/labels.js';
+import { reportQuery, reportRange } from '../api/slaRoutes.js';
+
+const SEVERITIES = ['1', '2', '3', '4'] as const;
+const MINUTE = 60_000;
+const MAX_MINUTES = 365 * 24 * 60;
+
+const fieldName = (sev: string, m: Milestone) => `sev${sev}_${m}`;
+
+/** Form minutes → policy ms. Blank = no goal; anything else must be whole minutes in range. */
+export function policyFromForm(body: Record<string, unknown> | undefined): SlaPolicy {
+  const fields: { field: string; message: string }[] = [];
+  const policy = {} as Record<string, Record<Milestone, number | null>>;
+  for (const sev of SEVERITIES) {
+    policy[sev] = {} as Record<Milestone, number | null>;
+    for (const m of milestones) {
+      const field = fieldName(sev, m);
+      const raw = body?.[field];
+      const text = typeof raw === 'string' ? raw.trim() : undefined;
+      const label = `Severity ${sev} ${MILESTONE_LABELS[m].toLowerCase()}`;
+      if (text === undefined) fields.push({ field, message: `${label} is missing from the form` });
+      else if (text === '') policy[sev][m] = null;
+      else if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_MINUTES)
+        fields.push({ field, message: `${label} must be a whole number of minutes from 1 to ${MAX_MINUTES}, or blank for no goal` });
+      else policy[sev][m] = Number(text) * MINUTE;
+    }
+  }
+  if (fields.length) throw invalid('validation_failed', fields[0]!.message, { fields });
+  return policy as SlaPolicy;
+}
+
+/** Date inputs send YYYY-MM-DD (UTC days, "to" inclusive); full ISO timestamps are accepted as well. */
+function reportRangeOf(req: Request, now: Date) {
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+  const day = (v: string | undefined, plusDays: number) => {
+    if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return v;
+    const d = new Date(`${v}T00:00:00Z`);
+    return Number.isNaN(d.getTime()) ? v : new Date(d.getTime() + plusDays * 86_400_000).toISOString();
+  };
+  const q = parse(reportQuery, {
+    ...(str(req.query.from) && { from: day(str(req.query.from), 0) }),
+    ...(str(req.query.to) && { to: day(str(req.query.to), 1) }),
+  });
+  return reportRange(q, now);
+}
+
+const dateOnly = (d: Date) => d.toISOString().slice(0, 10);
+const utcText = (d: Date) => `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+/** The inclusive last day of a [from, to) range, for the "to" date input. */
+const lastDay = (to: Date) => dateOnly(to.toISOString().endsWith('T00:00:00.000Z') ? new Date(to.getTime() - 1) : to);
+
+function reportView(rows: SeverityRow[]) {
+  return rows.map((r) => ({
+    severity: r.severity,
+    countLabel: `${r.count} ${r.count === 1 ? 'incident' : 'incidents'}`,
+    milestones: milestones.map((m) => {
+      const g = r.goals[m];
+      const t = r.time_to[m];
+      return {
+        label: MILESTONE_LABELS[m],
+        ...g,
+        attainment: g.attainment_pct === null ? '—' : `${g.attainment_pct.toFixed(1)} %`,
+        median: formatDuration(t.median_ms),
+        p90: formatDuration(t.p90_ms),
+        samples: t.samples,
+      };
+    }),
+  }));
+}
+
+/** Console pages for the SLA policy (admins edit) and the SLA attainment report (all staff). */
+export function slaConsoleRoutes(deps: AppDeps): Router {
+  const r = Router();
+
+  async function policyPage(req: Request, typed?: Record<string, unknown>) {
+    const policy = await getSlaPolicy(deps.database.db);
+    return {
+      title: 'SLA policy',
+      canAdminister: req.actor?.role === 'admin',
+      milestones: milestones.map((m) => MILESTONE_LABELS[m]),
+      severities: SEVERITIES.map((sev) => ({
+        severity: sev,
+        goals: milestones.map((m) => {
+          const ms = policy[sev][m];
+          const field = fieldName(sev, m);
+          const value = typed ? (typeof typed[field] === 'string' ? (typed[field] as string) : '') : ms === null ? '' : String(ms / MINUTE);
+          return { label: MILESTONE_LABELS[m], readable: ms === null ? 'No goal' : formatDuration(ms), none: ms === null, field, value };
+        }),
+      })),
+    };
+  }
+
+  r.get('/sla-policy', requireConsole('read'), async (req, res) => {
+    res.render('pages/sla-policy', { ...(await policyPage(req)), saved: req.query.saved === '1' });
+  });
+
+  r.post('/sla-policy', requireConsole('administer'), async (req, res) => {
+    try {
+      await updateSlaPolicy(ctxOf(deps, req), policyFromForm(req.body));
+      res.redirect(303, '/console/sla-policy?saved=1');
+    } catch (err) {
+      renderFormError(res, 'pages/sla-policy', err, await policyPage(req, req.body ?? {}));
+    }
+  });
+
+  r.get('/reports/sla', requireConsole('read'), async (req, res) => {
+    const now = deps.clock.now();
+    const typed = { from: String(req.query.from ?? ''), to: String(req.query.to ?? '') };
+    try {
+      const range = reportRangeOf(req, now);
+      const rows = await loadSlaReport(deps.database.db, range, now);
+      const csvQuery = new URLSearchParams({ from: range.from.toISOString(), to: range.to.toISOString() });
+      res.render('pages/sla-report', {
+        title: 'SLA report',
+        form: { from: dateOnly(range.from), to: lastDay(range.to) },
+        range: { from: range.from.toISOString(), to: range.to.toISOString(), fromText: utcText(range.from), toText: utcText(range.to) },
+        severities: reportView(rows),
+        csvUrl: `/console/reports/sla.csv?${csvQuery}`,
+      });
+    } catch (err) {
+      renderFormError(res, 'pages/sla-report', err, { title: 'SLA report', form: typed });
+    }
+  });
+
+  r.get('/reports/sla.csv', requireConsole('read'), async (req, res) => {
+    const now = deps.clock.now();
+    const range = reportRangeOf(req, now);
+    const rows = await loadSlaReport(deps.database.db, range, now);
+    res
+      .type('text/csv')
+      .attachment(`sla-report-${dateOnly(range.from)}-${lastDay(range.to)}.csv`)
+      .send(slaReportCsv(rows));
+  });
+
+  return r;
+}
