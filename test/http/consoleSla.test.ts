@@ -94,7 +94,7 @@ describe('console: SLA policy and report', () => {
     expect(page.text).to.include('Severity 1 <span class="hint">· 1 incident</span>');
     expect(page.text).to.include('Severity 2 <span class="hint">· 0 incidents</span>');
     expect(page.text).to.match(/Work start<\/th>\s*<td class="state-met">0<\/td>\s*<td class="state-breached">1<\/td>\s*<td class="state-pending">0<\/td>\s*<td>0\.0 %<\/td>/);
-    expect(page.text).to.include('value="2026-10-30"').and.include('value="2026-11-29"');
+    expect(page.text).to.include('value="2026-10-31"').and.include('value="2026-11-29"');
 
     const raw = /<a href="([^"]+)" download>Download CSV<\/a>/.exec(page.text)?.[1] ?? '';
     const href = raw.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&'); // Handlebars escapes = and & in attributes
@@ -102,7 +102,7 @@ describe('console: SLA policy and report', () => {
     const csv = await c.get(href, { accept: 'text/csv' });
     expect(csv.status).to.equal(200);
     expect(csv.headers.get('content-type')).to.match(/^text\/csv/);
-    expect(csv.headers.get('content-disposition')).to.match(/^attachment; filename="?sla-report-2026-10-30-2026-11-29\.csv"?$/);
+    expect(csv.headers.get('content-disposition')).to.match(/^attachment; filename="?sla-report-2026-10-31-2026-11-29\.csv"?$/);
     expect(csv.text).to.match(/^severity,count,work_start_met,/);
     expect(csv.text).to.include('\r\n1,1,0,1,0,0.0,,,');
 
