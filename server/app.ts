@@ -18,6 +18,7 @@ import { auditRoutes } from './http/routes/api/audit.js';
 import { componentRoutes } from './http/routes/api/components.js';
 import { incidentRoutes } from './http/routes/api/incidents.js';
 import { slaRoutes } from './http/routes/api/slaRoutes.js';
+import { maintenanceRoutes } from './http/routes/api/maintenances.js';
 import { tokenRoutes } from './http/routes/api/tokens.js';
 import { userRoutes } from './http/routes/api/users.js';
 import { dashboardRoutes } from './http/routes/console/dashboard.js';
@@ -87,6 +88,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(componentRoutes(deps));
   api.use(incidentRoutes(deps));
   api.use(slaRoutes(deps));
+  api.use(maintenanceRoutes(deps));
   app.use('/api/v1', api);
 
   const secureCookies = deps.config.publicUrl.startsWith('https://');
