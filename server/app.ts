@@ -18,6 +18,7 @@ import { auditRoutes } from './http/routes/api/audit.js';
 import { componentRoutes } from './http/routes/api/components.js';
 import { incidentRoutes } from './http/routes/api/incidents.js';
 import { slaRoutes } from './http/routes/api/slaRoutes.js';
+import { calendarRoutes } from './http/routes/public/calendar.js';
 import { maintenanceRoutes } from './http/routes/api/maintenances.js';
 import { tokenRoutes } from './http/routes/api/tokens.js';
 import { userRoutes } from './http/routes/api/users.js';
@@ -104,6 +105,7 @@ export function createApp(deps: AppDeps): Express {
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 
+  app.use(calendarRoutes(deps));
   app.get('/', (_req, res) => res.redirect(302, '/console'));
 
   app.use(notFoundHandler);

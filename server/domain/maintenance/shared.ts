@@ -18,7 +18,7 @@ export async function lockMaintenance(t: TxCtx, id: string): Promise<Maintenance
 /** Planned: inside one window and ≥ 24 h ahead. Unplanned: any time from now on, ending after it starts. */
 export async function checkSlot(t: TxCtx, kind: MaintenanceRow['kind'], scheduledFor: Date, scheduledUntil: Date): Promise<void> {
   if (kind === 'planned') {
-    const result = validatePlannedSlot(await getMaintenanceWindowRules(t.tx), { scheduledFor, scheduledUntil, now: t.now });
+    const result = validatePlannedSlot(await getMaintenanceWindowRules(t.tx, scheduledFor), { scheduledFor, scheduledUntil, now: t.now });
     if (!result.ok) throw ruleBroken(result.code, result.message, 'details' in result ? result.details : undefined);
     return;
   }

@@ -47,6 +47,15 @@ export const windowsQuery = z.strictObject({
   count: z.coerce.number().int().min(1).max(52).default(6),
 });
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM');
+export const windowsBody = z.strictObject({
+  rules: z
+    .array(z.strictObject({ weekday: z.number().int().min(1).max(7) as unknown as z.ZodType<1 | 2 | 3 | 4 | 5 | 6 | 7>, start: hhmm, end: hhmm, zone: z.string().min(1).max(64) }))
+    .min(1, 'give at least one window')
+    .max(14),
+  effective_at: isoDate.optional(),
+});
+
 export function presentWindow(o: WindowOccurrence) {
   return { starts_at: o.startsAt.toISOString(), ends_at: o.endsAt.toISOString(), rule: { ...o.rule } };
 }

@@ -6,12 +6,12 @@ import { getMaintenance } from '../../../domain/maintenance/getMaintenance.js';
 import { listMaintenances } from '../../../domain/maintenance/listMaintenances.js';
 import { rescheduleMaintenance } from '../../../domain/maintenance/rescheduleMaintenance.js';
 import { scheduleMaintenance } from '../../../domain/maintenance/scheduleMaintenance.js';
-import { nextOccurrences } from '../../../domain/maintenance/windows.js';
-import { getMaintenanceWindowRules } from '../../../domain/settings/maintenanceWindows.js';
+import { changeMaintenanceWindows } from '../../../domain/maintenance/changeMaintenanceWindows.js';
+import { getWindowSchedule, scheduleOccurrences } from '../../../domain/settings/maintenanceWindows.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { parse, uuidParam } from '../../validate.js';
-import { cancelBody, listQuery, presentMaintenance, presentWindow, rescheduleBody, scheduleBody, windowsQuery } from './maintenanceFields.js';
+import { cancelBody, listQuery, presentMaintenance, presentWindow, rescheduleBody, scheduleBody, windowsBody, windowsQuery } from './maintenanceFields.js';
 
 export function maintenanceRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -20,8 +20,17 @@ export function maintenanceRoutes(deps: AppDeps): Router {
 
   r.get('/maintenance-windows', requireApi('read'), async (req, res) => {
     const q = parse(windowsQuery, req.query);
-    const rules = await getMaintenanceWindowRules(db);
-    res.json({ windows: nextOccurrences(rules, q.from ?? deps.clock.now(), q.count).map(presentWindow) });
+    const schedule = await getWindowSchedule(db);
+    res.json({
+      windows: scheduleOccurrences(schedule, q.from ?? deps.clock.now(), q.count).map(presentWindow),
+      rules: schedule.current,
+      pending_change: schedule.next,
+    });
+  });
+
+  r.put('/maintenance-windows', requireApi('administer'), async (req, res) => {
+    const { schedule, needsReview } = await changeMaintenanceWindows(ctxOf(deps, req), parse(windowsBody, req.body));
+    res.json({ rules: schedule.current, pending_change: schedule.next, needs_review: await Promise.all(needsReview.map((m) => detail(m.id))) });
   });
 
   r.get('/maintenances', requireApi('read'), async (req, res) => {
