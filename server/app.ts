@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import express, { type Express } from 'express';
+import { ROOT } from './paths.js';
 import { engine } from 'express-handlebars';
 import { pinoHttp } from 'pino-http';
 import type { Clock } from './clock.js';
@@ -18,18 +18,26 @@ import { auditRoutes } from './http/routes/api/audit.js';
 import { componentRoutes } from './http/routes/api/components.js';
 import { incidentRoutes } from './http/routes/api/incidents.js';
 import { slaRoutes } from './http/routes/api/slaRoutes.js';
+import { noticeRoutes } from './http/routes/api/notices.js';
 import { calendarRoutes } from './http/routes/public/calendar.js';
+import { feedRoutes } from './http/routes/public/feeds.js';
+import { publicApiRoutes } from './http/routes/public/publicApi.js';
+import { statusPageRoutes } from './http/routes/public/statusPage.js';
+import type { SnapshotStore } from './http/snapshot/snapshotStore.js';
+import { embedRoutes } from './http/routes/public/embed.js';
 import { maintenanceRoutes } from './http/routes/api/maintenances.js';
 import { tokenRoutes } from './http/routes/api/tokens.js';
 import { userRoutes } from './http/routes/api/users.js';
 import { dashboardRoutes } from './http/routes/console/dashboard.js';
 import { incidentConsoleRoutes } from './http/routes/console/incidents.js';
+import { maintenanceConsoleRoutes } from './http/routes/console/maintenance.js';
 import { sessionRoutes } from './http/routes/console/session.js';
 import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
+import { noticeConsoleRoutes } from './http/routes/console/notices.js';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export { ROOT };
 
 export interface AppDeps {
   config: Config;
@@ -43,7 +51,7 @@ export interface AppDeps {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps): Express {
+export function createApp(deps: AppDeps, snapshot: SnapshotStore): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -80,6 +88,9 @@ export function createApp(deps: AppDeps): Express {
 
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
 
+  // Public reads come from the snapshot, ahead of the staff API's body parsing and auth.
+  app.use(publicApiRoutes(deps, snapshot));
+
   const api = express.Router();
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(bearerAuth(deps));
@@ -89,6 +100,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(componentRoutes(deps));
   api.use(incidentRoutes(deps));
   api.use(slaRoutes(deps));
+  api.use(noticeRoutes(deps));
   api.use(maintenanceRoutes(deps));
   app.use('/api/v1', api);
 
@@ -100,13 +112,17 @@ export function createApp(deps: AppDeps): Express {
   consoleRouter.use(sessionRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));
   consoleRouter.use(componentConsoleRoutes(deps));
+  consoleRouter.use(noticeConsoleRoutes(deps));
   consoleRouter.use(slaConsoleRoutes(deps));
   consoleRouter.use(incidentConsoleRoutes(deps));
+  consoleRouter.use(maintenanceConsoleRoutes(deps));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 
   app.use(calendarRoutes(deps));
-  app.get('/', (_req, res) => res.redirect(302, '/console'));
+  app.use(embedRoutes(deps));
+  app.use(feedRoutes(deps, snapshot));
+  app.use(statusPageRoutes(deps, snapshot, app));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

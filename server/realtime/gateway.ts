@@ -13,16 +13,30 @@ import { SESSION_COOKIE } from '../http/auth.js';
 export class RealtimeGateway {
   readonly io: Server;
   readonly staff: Namespace;
+  readonly public: Namespace;
+  /** The current public state, sent to every client on (re)connect so none is ever stale. */
+  private publicState: { status?: unknown; announcements?: unknown } = {};
 
   constructor(server: http.Server, deps: AppDeps) {
-    this.io = new Server(server, { serveClient: true, cors: { origin: false } });
+    // CORS is open so the embeddable banner can connect from any site; staff sockets check Origin.
+    this.io = new Server(server, { serveClient: true, cors: { origin: '*' } });
+    this.public = this.io.of('/public');
+    this.public.on('connection', (socket) => {
+      if (this.publicState.status) socket.emit('status', this.publicState.status);
+      if (this.publicState.announcements) socket.emit('announcements', this.publicState.announcements);
+    });
+    const ownOrigin = new URL(deps.config.publicUrl).origin;
     this.staff = this.io.of('/staff');
     this.staff.use(async (socket, next) => {
       try {
         const ctx = { db: deps.database.db, now: deps.clock.now(), actor: null };
         const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
         const cookie = socket.handshake.headers.cookie ? parseCookies(socket.handshake.headers.cookie)[SESSION_COOKIE] : undefined;
-        const actor = token ? await resolveApiToken(ctx, token) : cookie ? (await resolveSession(ctx, cookie))?.actor : null;
+        // A cookie rides along with cross-site websockets too: accept it only from our own pages.
+        const origin = socket.handshake.headers.origin;
+        const host = socket.handshake.headers.host;
+        const sameSite = !origin || origin === ownOrigin || (host !== undefined && new URL(origin).host === host);
+        const actor = token ? await resolveApiToken(ctx, token) : cookie && sameSite ? (await resolveSession(ctx, cookie))?.actor : null;
         if (!actor) return next(new Error('unauthenticated'));
         socket.data.actor = actor;
         next();
@@ -34,6 +48,13 @@ export class RealtimeGateway {
       void socket.join('staff');
       void socket.join(`user:${socket.data.actor.id}`);
     });
+  }
+
+  /** One serialization per change, broadcast to every public client. */
+  publishStatus(status: unknown, announcements: unknown): void {
+    this.publicState = { status, announcements };
+    this.public.emit('status', status);
+    this.public.emit('announcements', announcements);
   }
 
   toStaff(event: string, payload: unknown): void {

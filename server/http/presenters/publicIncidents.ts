@@ -1,0 +1,52 @@
+import type { components as componentsTable, incidentUpdates } from '../../db/schema.js';
+import type { IncidentRow } from '../../domain/incidents/getIncident.js';
+import { impactOf } from '../../domain/incidents/sla.js';
+import { PAGE_ID, presentComponent } from './components.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** A public incident update: exactly Statuspage's fields, nothing staff-only. */
+export function presentPublicUpdate(u: typeof incidentUpdates.$inferSelect) {
+  return {
+    id: u.id,
+    incident_id: u.incidentId,
+    status: u.status,
+    body: u.body,
+    created_at: iso(u.createdAt),
+    updated_at: iso(u.createdAt),
+    display_at: iso(u.displayAt),
+    deliver_notifications: u.deliverNotifications,
+    custom_tweet: null,
+    tweet_id: null,
+    affected_components: u.affectedComponents ?? null,
+  };
+}
+
+/**
+ * Statuspage's incident object. Public surfaces use only this: no internal notes, milestones,
+ * owners or SLA timers (those are staff-side).
+ */
+export function presentPublicIncident(
+  incident: IncidentRow,
+  updates: (typeof incidentUpdates.$inferSelect)[],
+  comps: (typeof componentsTable.$inferSelect)[],
+  publicUrl: string,
+) {
+  return {
+    id: incident.id,
+    name: incident.title,
+    status: incident.status,
+    impact: impactOf(incident.severity),
+    created_at: iso(incident.createdAt),
+    updated_at: iso(incident.updatedAt),
+    started_at: iso(incident.reportedAt),
+    monitoring_at: iso(incident.monitoringAt),
+    resolved_at: iso(incident.resolvedAt),
+    shortlink: `${publicUrl}/incidents/${incident.id}`,
+    page_id: PAGE_ID,
+    components: comps.map((c) => presentComponent(c)),
+    incident_updates: updates.map(presentPublicUpdate),
+  };
+}
+
+export type PublicIncident = ReturnType<typeof presentPublicIncident>;
