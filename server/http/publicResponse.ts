@@ -12,8 +12,7 @@ export function sendCached(req: Request, res: Response, c: CachedResponse, opts:
   res.setHeader('Cache-Control', opts.cacheControl ?? PUBLIC_CACHE_CONTROL);
   res.setHeader('ETag', c.etag);
   res.setHeader('Content-Type', c.contentType);
-  // req.fresh applies If-None-Match with lists and weak comparison, as RFC 9110 says for GET/HEAD.
-  if (req.fresh) {
+  if (etagMatches(req.headers['if-none-match'], c.etag)) {
     res.status(304).end();
     return;
   }
@@ -23,6 +22,18 @@ export function sendCached(req: Request, res: Response, c: CachedResponse, opts:
     return;
   }
   res.end(c.body);
+}
+
+/**
+ * If-None-Match with RFC 9110's weak comparison: `*`, lists, and W/ prefixes all match. (Express's
+ * req.fresh refuses whenever the request says Cache-Control: no-cache, which fetch() adds to any
+ * request carrying If-None-Match — yet a 304 is exactly the validated answer such a client wants.)
+ */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = etag.replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === opaque);
 }
 
 /** CORS preflight for the public read API. */

@@ -38,7 +38,12 @@ describe('embeddable announcement banner', () => {
   before(async () => {
     browser = await launchBrowser();
     s = await startTestServer({ now: T });
-    site = await serveSite({ '/': hostPage(s.baseUrl), '/kinds': hostPage(s.baseUrl, 'data-beacon-kinds="maintenance, notice"') });
+    site = await serveSite({
+      '/': hostPage(s.baseUrl),
+      '/kinds': hostPage(s.baseUrl, 'data-beacon-kinds="maintenance, notice"'),
+      // An AMD loader on the page: the banner leaves socket.io alone and polls instead.
+      '/amd': hostPage(s.baseUrl).replace('<script>', '<script>window.define = function () {}; window.define.amd = {};</script><script>'),
+    });
   });
   after(async () => {
     await browser?.close();
@@ -217,6 +222,36 @@ describe('embeddable announcement banner', () => {
   });
 
   describe('against the live server', () => {
+    it('polls the real API with If-None-Match revalidation when the socket cannot be used', async () => {
+      const page = await context!.newPage();
+      const polls: { status: number; ifNoneMatch: string | undefined }[] = [];
+      page.on('response', async (r) => {
+        if (!r.url().endsWith('/api/v1/announcements') || r.request().method() !== 'GET') return;
+        polls.push({ status: r.status(), ifNoneMatch: (await r.request().allHeaders())['if-none-match'] });
+      });
+      await page.clock.install({ time: new Date(T) });
+      await page.goto(site.origin + '/amd');
+      await until(() => host(page).getAttribute('data-loaded'), 'banner loaded from the API');
+      await page.clock.runFor(30_500);
+      await until(() => polls.length >= 2, 'a second poll after 30 s');
+      expect(polls[0]!.status).to.equal(200);
+      expect(polls[1]!.ifNoneMatch, 'the poll revalidates with the ETag').to.match(/^"/);
+      // The browser turns the 304 back into its cached 200 for the page; the server's log shows the 304.
+      const logged = s.logs
+        .text()
+        .split('\n')
+        .filter((l) => l.includes('/api/v1/announcements') && l.includes('"statusCode":304'));
+      expect(logged, 'server answered the revalidation with 304').to.not.be.empty;
+
+      const notice = 'Polled from the real API';
+      const m = await api.post('/api/v1/maintenances', { title: notice, body: 'b', kind: 'unplanned', reason: 'r', scheduled_for: at(10), scheduled_until: at(70) });
+      expect(m.status, m.text).to.equal(201);
+      await settle(s);
+      await page.clock.runFor(30_500);
+      await item(page, notice).waitFor({ timeout: 5_000 });
+      expect(await page.evaluate(() => typeof (window as unknown as { io?: unknown }).io)).to.equal('string');
+    });
+
     it('shows a maintenance announced 30 min ahead, keeps a dismissal across reloads, and pushes a new incident live', async () => {
       const title = 'Emergency storage failover';
       const m = await api.post('/api/v1/maintenances', {
