@@ -5,6 +5,7 @@ import { MaintenanceWatcher } from '../jobs/maintenanceWatcher.js';
 import { SlaWatcher } from '../jobs/slaWatcher.js';
 import { OutboxDispatcher } from './notify/dispatcher.js';
 import { staffRealtimeChannel } from './notify/realtimeChannel.js';
+import { deliveryChannels } from './notify/registry.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import { renderView } from './http/routes/public/statusPage.js';
 import { statusPageView } from './http/presenters/statusPageView.js';
@@ -39,7 +40,7 @@ export function createRuntime(deps: AppDeps): Runtime {
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });
-  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], deps.clock, deps.logger);
+  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], deliveryChannels(deps), deps.clock, deps.logger);
   const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
   const maintenanceWatcher = new MaintenanceWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
   // Any incident, maintenance or policy change may move the next instant a watcher waits for.

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   index,
@@ -193,6 +194,8 @@ export const incidentUpdates = pgTable(
     status: text('status', { enum: incidentStatuses }).notNull(),
     body: text('body').notNull(),
     deliverNotifications: boolean('deliver_notifications').notNull().default(true),
+    customTweet: text('custom_tweet'),
+    skipTwitter: boolean('skip_twitter').notNull().default(false),
     affectedComponents: jsonb('affected_components').$type<AffectedComponent[] | null>(),
     authorId: uuid('author_id'),
     createdAt: ts('created_at').notNull(),
@@ -319,3 +322,59 @@ export const notices = pgTable(
   },
   (t) => [index('notices_publish_at_idx').on(t.publishAt)],
 );
+
+// ---- notifications -----------------------------------------------------------------------------
+
+export const deliveryStatuses = ['pending', 'delivered', 'dead'] as const;
+
+/**
+ * One row per (event, channel, target): the unit of retry. The idempotency key is unique, so
+ * fanning an event out twice (a crash, a second instance) never creates a second delivery.
+ */
+export const deliveries = pgTable(
+  'deliveries',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    eventId: bigint('event_id', { mode: 'number' }).notNull(),
+    channel: text('channel').notNull(),
+    target: text('target').notNull(),
+    idempotencyKey: text('idempotency_key').notNull().unique(),
+    payload: jsonb('payload'),
+    status: text('status', { enum: deliveryStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: ts('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    externalId: text('external_id'),
+    deliveredAt: ts('delivered_at'),
+    createdAt: ts('created_at').notNull(),
+  },
+  (t) => [index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`), index('deliveries_status_idx').on(t.status, t.channel)],
+);
+
+/** Public e-mail subscribers (double opt-in). `componentIds` null = everything. */
+export const subscribers = pgTable(
+  'subscribers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    email: text('email').notNull(),
+    componentIds: jsonb('component_ids').$type<string[] | null>(),
+    confirmedAt: ts('confirmed_at'),
+    unsubscribedAt: ts('unsubscribed_at'),
+    createdAt: ts('created_at').notNull(),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('subscribers_email_key').on(sql`lower(${t.email})`)],
+);
+
+/** Webhook endpoints; payloads are signed with HMAC-SHA256 using `secret`. */
+export const webhookEndpoints = pgTable('webhook_endpoints', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  url: text('url').notNull(),
+  secret: text('secret').notNull(),
+  componentIds: jsonb('component_ids').$type<string[] | null>(),
+  description: text('description'),
+  active: boolean('active').notNull().default(true),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});

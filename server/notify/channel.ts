@@ -1,3 +1,6 @@
+import type { Db, Executor } from '../db/client.js';
+import type { deliveries } from '../db/schema.js';
+
 /** An outbox event as channels see it. */
 export interface OutboxEvent {
   id: number;
@@ -6,9 +9,37 @@ export interface OutboxEvent {
   createdAt: Date;
 }
 
-/** One file per channel, one contract: say which events it takes, deliver one. */
-export interface Channel {
+/** In-process push (socket.io rooms): immediate, best effort, nothing to retry. */
+export interface LiveChannel {
   name: string;
   accepts(event: OutboxEvent): boolean;
   deliver(event: OutboxEvent): Promise<void>;
+}
+
+export type DeliveryRow = typeof deliveries.$inferSelect;
+
+export interface PlannedDelivery {
+  /** Who receives it: a subscriber id, a webhook id, 'twitter', a staff user id … */
+  target: string;
+  payload?: Record<string, unknown>;
+}
+
+export type SendResult =
+  | { ok: true; externalId?: string }
+  /** `retryAt`: the channel said when (a rate limit) — not counted as a failed attempt. */
+  | { ok: false; error: string; permanent?: boolean; retryAt?: Date };
+
+/**
+ * A channel with durable deliveries: one file per channel, one contract. `plan` runs in the
+ * fan-out transaction and names the targets of an event; `send` delivers one, idempotently where
+ * the channel allows (the delivery's idempotency key is stable across retries).
+ */
+export interface DeliveryChannel {
+  name: string;
+  /** False when the channel is not configured (no SMTP_URL, no Twitter credentials). */
+  enabled(): boolean;
+  plan(event: OutboxEvent, tx: Executor): Promise<PlannedDelivery[]>;
+  send(delivery: DeliveryRow, event: OutboxEvent, ctx: { db: Db; now: Date }): Promise<SendResult>;
+  /** How many sends of this channel may run at once (pooled SMTP, rate-limited APIs). */
+  concurrency?: number;
 }

@@ -1,8 +1,8 @@
 import type { RealtimeGateway } from '../realtime/gateway.js';
-import type { Channel, OutboxEvent } from './channel.js';
+import type { LiveChannel, OutboxEvent } from './channel.js';
 
 /** Pushes staff-facing events (SLA warnings, incident changes) to the authenticated staff room. */
-export function staffRealtimeChannel(gateway: RealtimeGateway): Channel {
+export function staffRealtimeChannel(gateway: RealtimeGateway): LiveChannel {
   return {
     name: 'realtime-staff',
     accepts: (e) => e.type.startsWith('sla.') || e.type.startsWith('incident.') || e.type.startsWith('maintenance.'),
