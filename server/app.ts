@@ -15,6 +15,8 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { helpers } from './http/viewHelpers.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { auditRoutes } from './http/routes/api/audit.js';
+import { deliveryRoutes } from './http/routes/api/deliveries.js';
+import { deliveryConsoleRoutes } from './http/routes/console/deliveries.js';
 import { componentRoutes } from './http/routes/api/components.js';
 import { incidentRoutes } from './http/routes/api/incidents.js';
 import { slaRoutes } from './http/routes/api/slaRoutes.js';
@@ -23,6 +25,7 @@ import { calendarRoutes } from './http/routes/public/calendar.js';
 import { feedRoutes } from './http/routes/public/feeds.js';
 import { publicApiRoutes } from './http/routes/public/publicApi.js';
 import { statusPageRoutes } from './http/routes/public/statusPage.js';
+import { subscriptionRoutes } from './http/routes/public/subscriptions.js';
 import type { SnapshotStore } from './http/snapshot/snapshotStore.js';
 import { embedRoutes } from './http/routes/public/embed.js';
 import { maintenanceRoutes } from './http/routes/api/maintenances.js';
@@ -36,6 +39,8 @@ import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
 import { noticeConsoleRoutes } from './http/routes/console/notices.js';
+import { webhookRoutes } from './http/routes/api/webhooks.js';
+import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
 
 export { ROOT };
 
@@ -91,17 +96,22 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore): Express {
   // Public reads come from the snapshot, ahead of the staff API's body parsing and auth.
   app.use(publicApiRoutes(deps, snapshot));
 
+  // Public subscriptions (JSON API and signed-link forms), ahead of the staff API's auth.
+  app.use(subscriptionRoutes(deps));
+
   const api = express.Router();
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(bearerAuth(deps));
   api.use(tokenRoutes(deps));
   api.use(userRoutes(deps));
   api.use(auditRoutes(deps));
+  api.use(deliveryRoutes(deps));
   api.use(componentRoutes(deps));
   api.use(incidentRoutes(deps));
   api.use(slaRoutes(deps));
   api.use(noticeRoutes(deps));
   api.use(maintenanceRoutes(deps));
+  api.use(webhookRoutes(deps));
   app.use('/api/v1', api);
 
   const secureCookies = deps.config.publicUrl.startsWith('https://');
@@ -111,11 +121,13 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore): Express {
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
   consoleRouter.use(sessionRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));
+  consoleRouter.use(deliveryConsoleRoutes(deps));
   consoleRouter.use(componentConsoleRoutes(deps));
   consoleRouter.use(noticeConsoleRoutes(deps));
   consoleRouter.use(slaConsoleRoutes(deps));
   consoleRouter.use(incidentConsoleRoutes(deps));
   consoleRouter.use(maintenanceConsoleRoutes(deps));
+  consoleRouter.use(webhookConsoleRoutes(deps));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 

@@ -24,7 +24,16 @@ const schema = z.object({
   DEMO_DATA: bool.default(true),
   PAGE_NAME: z.string().min(1).max(100).default('Beacon'),
   TRUST_PROXY: bool.default(false),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  MAIL_FROM: z.string().min(3).max(300).default('Beacon <status@localhost>'),
+  TWITTER_APP_KEY: z.string().min(1).optional(),
+  TWITTER_APP_SECRET: z.string().min(1).optional(),
+  TWITTER_ACCESS_TOKEN: z.string().min(1).optional(),
+  TWITTER_ACCESS_SECRET: z.string().min(1).optional(),
+  TWITTER_API_BASE_URL: z.string().url('must be an absolute URL such as https://api.x.com').optional(),
 });
+
+const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };
 
@@ -42,6 +51,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       'Invalid configuration:\n  BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together',
     );
+  }
+  const twitterSet = TWITTER_KEYS.filter((k) => c[k]);
+  if (twitterSet.length && twitterSet.length < TWITTER_KEYS.length) {
+    const missing = TWITTER_KEYS.filter((k) => !c[k]);
+    throw new ConfigError(`Invalid configuration:\n  ${TWITTER_KEYS.join(', ')} must be set together (missing: ${missing.join(', ')})`);
   }
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');

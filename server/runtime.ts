@@ -40,7 +40,8 @@ export function createRuntime(deps: AppDeps): Runtime {
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });
-  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], deliveryChannels(deps), deps.clock, deps.logger);
+  const channels = deliveryChannels(deps);
+  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger);
   const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
   const maintenanceWatcher = new MaintenanceWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
   // Any incident, maintenance or policy change may move the next instant a watcher waits for.
@@ -81,6 +82,7 @@ export function createRuntime(deps: AppDeps): Runtime {
       maintenanceWatcher.stop();
       snapshot.stop();
       await dispatcher.stop();
+      for (const ch of channels) ch.close?.();
       await gateway.close();
     },
   };

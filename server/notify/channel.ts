@@ -42,4 +42,6 @@ export interface DeliveryChannel {
   send(delivery: DeliveryRow, event: OutboxEvent, ctx: { db: Db; now: Date }): Promise<SendResult>;
   /** How many sends of this channel may run at once (pooled SMTP, rate-limited APIs). */
   concurrency?: number;
+  /** Releases pooled connections (SMTP) when the runtime stops. */
+  close?(): void;
 }

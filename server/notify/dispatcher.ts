@@ -70,6 +70,7 @@ export class OutboxDispatcher {
         const now = this.clock.now();
         for (const row of rows) {
           const event: OutboxEvent = { id: row.id, type: row.type, payload: row.payload as Record<string, unknown>, createdAt: row.createdAt };
+          this.eventCache.set(event.id, event); // overwrite: ids can restart (a restored or emptied database)
           for (const ch of this.live) {
             if (!ch.accepts(event)) continue;
             await ch.deliver(event).catch((err) => this.logger.warn({ err, channel: ch.name, event: event.id }, 'live push failed'));

@@ -15,6 +15,9 @@ export interface CreateIncidentInput {
   reported_at?: Date;
   note?: string;
   deliver_notifications?: boolean;
+  /** Tweet text instead of the generated one (≤ 280 as Twitter counts). */
+  custom_tweet?: string;
+  skip_twitter?: boolean;
 }
 
 /** Files an incident: the row, its first public update, component changes, timeline, audit, event. */
@@ -33,7 +36,7 @@ export async function createIncident(ctx: Ctx, input: CreateIncidentInput) {
     const deliver = input.deliver_notifications ?? true;
     const [update] = await t.tx
       .insert(incidentUpdates)
-      .values({ incidentId: id, status: 'investigating', body: input.message, deliverNotifications: deliver, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
+      .values({ incidentId: id, status: 'investigating', body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
       .returning();
     await timeline(t, id, 'update', { update_id: update!.id, status: 'investigating', body: input.message, quiet: !deliver });
     if (input.note) await timeline(t, id, 'note', { body: input.note });

@@ -13,6 +13,9 @@ export interface UpdateInput {
   message: string;
   components?: ComponentChange[];
   deliver_notifications?: boolean;
+  /** Tweet text instead of the generated one (≤ 280 as Twitter counts). */
+  custom_tweet?: string;
+  skip_twitter?: boolean;
   /** Required to move a resolved incident back to an open status. */
   reopen?: boolean;
 }
@@ -44,7 +47,7 @@ export async function postIncidentUpdate(ctx: Ctx, id: string, input: UpdateInpu
     const deliver = input.deliver_notifications ?? true;
     const [update] = await t.tx
       .insert(incidentUpdates)
-      .values({ incidentId: id, status: input.status, body: input.message, deliverNotifications: deliver, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
+      .values({ incidentId: id, status: input.status, body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
       .returning();
     await timeline(t, id, 'update', { update_id: update!.id, status: input.status, body: input.message, quiet: !deliver });
     await recordAudit(t, { action: 'incident.update', subjectType: 'incident', subjectId: id, before: { status: incident.status }, after: { status: input.status, update_id: update!.id } });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { isoDate } from '../../validate.js';
+import { TWEET_MAX, tweetLength } from '../../../notify/tweetText.js';
 
 export const severityField = z.number().int().min(1, 'must be 1, 2, 3 or 4').max(4, 'must be 1, 2, 3 or 4') as unknown as z.ZodType<1 | 2 | 3 | 4>;
 export const titleField = z.string().trim().min(1, 'is required').max(200, 'must be at most 200 characters');
@@ -9,6 +10,13 @@ export const messageField = z.string().trim().min(1, 'is required').max(10_000, 
 export const componentChanges = z
   .array(z.strictObject({ id: z.string().uuid('must be a component id'), status: z.enum(componentStatuses) }))
   .max(100);
+
+export const customTweetField = z
+  .string()
+  .trim()
+  .min(1, 'is empty; leave it out to use the generated tweet')
+  .refine((t) => tweetLength(t) <= TWEET_MAX, { message: `must be at most ${TWEET_MAX} characters as Twitter counts them (links count 23)` });
+const twitterFields = { custom_tweet: customTweetField.optional(), skip_twitter: z.boolean().optional() };
 
 export const createIncidentBody = z.strictObject({
   title: titleField,
@@ -18,6 +26,7 @@ export const createIncidentBody = z.strictObject({
   reported_at: isoDate.optional(),
   note: z.string().trim().min(1).max(10_000).optional(),
   deliver_notifications: z.boolean().optional(),
+  ...twitterFields,
 });
 
 export const updateBody = z.strictObject({
@@ -26,6 +35,7 @@ export const updateBody = z.strictObject({
   components: componentChanges.optional(),
   deliver_notifications: z.boolean().optional(),
   reopen: z.boolean().optional(),
+  ...twitterFields,
 });
 
 export const milestoneBody = z.strictObject({

@@ -8,6 +8,7 @@ import { getIncident } from '../../../domain/incidents/getIncident.js';
 import { listIncidents } from '../../../domain/incidents/listIncidents.js';
 import { postIncidentUpdate } from '../../../domain/incidents/postIncidentUpdate.js';
 import { recordMilestone } from '../../../domain/incidents/recordMilestone.js';
+import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { presentIncident, presentUpdate } from '../../presenters/incidents.js';
@@ -57,6 +58,11 @@ export function incidentRoutes(deps: AppDeps): Router {
     const id = parse(uuidParam, req.params.id);
     await recordMilestone(ctx, id, parse(milestoneBody, req.body));
     res.status(201).json(await detail(id, ctx.now));
+  });
+
+  r.get('/tweet-preview', requireApi('operate'), async (req, res) => {
+    const q = parse(previewQuery.extend({ incident_id: uuidParam }), req.query);
+    res.json(await tweetPreview(deps, q.incident_id, q));
   });
 
   r.post('/incidents/:id/notes', requireApi('operate'), async (req, res) => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { checkbox } from '../../forms.js';
-import { messageField, titleField } from '../api/incidentFields.js';
+import { customTweetField, messageField, titleField } from '../api/incidentFields.js';
 
 // Console forms send flat fields; these schemas turn them into the same inputs the API takes.
 // Component statuses arrive as `c.<component id>` = status, or "" for "not affected / unchanged".
@@ -25,9 +25,12 @@ export const createForm = z
   .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional() })
   .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet) }));
 
+// An empty "Tweet" box means "use the generated tweet".
+const tweetBox = z.preprocess((v) => (typeof v === 'string' && v.trim() ? v : undefined), customTweetField.optional());
+
 export const updateForm = z
-  .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional() })
-  .transform((f) => ({ status: f.status, message: f.message, deliver_notifications: !checkbox(f.quiet), reopen: checkbox(f.reopen) }));
+  .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional(), custom_tweet: tweetBox, skip_twitter: z.string().optional() })
+  .transform((f) => ({ status: f.status, message: f.message, deliver_notifications: !checkbox(f.quiet), reopen: checkbox(f.reopen), custom_tweet: f.custom_tweet, skip_twitter: checkbox(f.skip_twitter) }));
 
 export const milestoneForm = z.object({ milestone: z.enum(milestones), at: localDateTime.optional() });
 export const severityForm = z.object({ severity });

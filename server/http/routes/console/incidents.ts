@@ -12,6 +12,7 @@ import { recordMilestone } from '../../../domain/incidents/recordMilestone.js';
 import { SEVERITY_GUIDE } from '../../../domain/incidents/severityGuide.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { getSlaPolicy } from '../../../domain/settings/slaPolicy.js';
+import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
@@ -22,6 +23,7 @@ import { parse, uuidParam } from '../../validate.js';
 import { componentChangesFrom, createForm, milestoneForm, noteForm, severityForm, updateForm } from './incidentForms.js';
 
 const SCRIPTS = ['/socket.io/socket.io.js', '/public/js/console-live.js', '/public/js/local-datetime.js'];
+const DETAIL_SCRIPTS = [...SCRIPTS, '/public/js/tweet-preview.js'];
 
 export function incidentConsoleRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -91,13 +93,18 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
       componentStatuses,
       components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id) })),
       severities: [1, 2, 3, 4].map((s) => ({ value: s, selected: s === incident.severity })),
-      scripts: SCRIPTS,
+      scripts: DETAIL_SCRIPTS,
       ...extra,
     };
   }
 
   r.get('/incidents/:id', requireConsole('read'), async (req, res) => {
     res.render('pages/incident', await detailPage(parse(uuidParam, req.params.id)));
+  });
+
+  // JSON for the update form's tweet preview (the console has sessions, not bearer tokens).
+  r.get('/incidents/:id/tweet-preview', requireConsole('read'), async (req, res) => {
+    res.json(await tweetPreview(deps, parse(uuidParam, req.params.id), parse(previewQuery, req.query)));
   });
 
   // Each action posts to its own path and comes back to the incident page.

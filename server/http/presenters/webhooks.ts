@@ -1,0 +1,17 @@
+import type { WebhookRow } from '../../domain/webhooks/createWebhook.js';
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+/** A webhook endpoint for staff; the secret is never part of it (shown once, at creation). */
+export function presentWebhook(w: WebhookRow) {
+  return {
+    id: w.id,
+    url: w.url,
+    components: w.componentIds ?? null,
+    description: w.description,
+    active: w.active,
+    created_by: w.createdBy,
+    created_at: iso(w.createdAt),
+    updated_at: iso(w.updatedAt),
+  };
+}

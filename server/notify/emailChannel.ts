@@ -1,0 +1,111 @@
+import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { AppDeps } from '../app.js';
+import type { Db, Executor } from '../db/client.js';
+import { components, incidentComponents, maintenanceComponents, subscribers } from '../db/schema.js';
+import { subscriberLinks } from '../domain/subscribers/links.js';
+import type { DeliveryChannel, OutboxEvent, PlannedDelivery } from './channel.js';
+import { EventPartCache, INCIDENT_EVENTS, MAINTENANCE_EVENTS } from './emailContent.js';
+import { Mailer, messageIdOf, renderEmail } from './mailer.js';
+import { staffEmailChannel } from './staffEmailChannel.js';
+
+export const CONFIRMATION_EVENT = 'subscriber.confirmation_requested';
+
+/** Both e-mail channels (subscribers and staff alerts), sharing one pooled SMTP transport. */
+export function emailChannels(deps: AppDeps): DeliveryChannel[] {
+  const mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM);
+  return [emailChannel(deps, mailer), staffEmailChannel(deps, mailer)];
+}
+
+/** Component ids an event touches, plus their groups (a subscription to a group covers its members). */
+async function touchedComponents(tx: Executor, event: OutboxEvent): Promise<string[] | null> {
+  if (INCIDENT_EVENTS.has(event.type)) {
+    if (event.payload.deliver_notifications !== true) return null;
+    const rows = await tx.select({ id: components.id, groupId: components.groupId }).from(incidentComponents).innerJoin(components, eq(components.id, incidentComponents.componentId)).where(eq(incidentComponents.incidentId, String(event.payload.incident_id)));
+    return [...new Set(rows.flatMap((r) => (r.groupId ? [r.id, r.groupId] : [r.id])))];
+  }
+  if (MAINTENANCE_EVENTS.has(event.type)) {
+    if (event.payload.notify !== true) return null;
+    const rows = await tx.select({ id: components.id, groupId: components.groupId }).from(maintenanceComponents).innerJoin(components, eq(components.id, maintenanceComponents.componentId)).where(eq(maintenanceComponents.maintenanceId, String(event.payload.maintenance_id)));
+    return [...new Set(rows.flatMap((r) => (r.groupId ? [r.id, r.groupId] : [r.id])))];
+  }
+  return null;
+}
+
+type SubscriberRow = typeof subscribers.$inferSelect;
+
+/** Batches the subscriber reads of sends started in the same tick (one query per concurrent chunk). */
+function subscriberLoader() {
+  type Batch = { db: Db; ids: Map<string, Array<(row: SubscriberRow | undefined) => void>>; fail: Array<(e: unknown) => void> };
+  let pending: Batch | null = null;
+  return (db: Db, id: string) =>
+    new Promise<SubscriberRow | undefined>((resolve, reject) => {
+      if (!pending || pending.db !== db) {
+        const batch: Batch = { db, ids: new Map(), fail: [] };
+        pending = batch;
+        queueMicrotask(() => {
+          if (pending === batch) pending = null;
+          db.select().from(subscribers).where(inArray(subscribers.id, [...batch.ids.keys()]))
+            .then((rows) => { for (const [key, waiters] of batch.ids) for (const w of waiters) w(rows.find((r) => r.id === key)); })
+            .catch((err) => batch.fail.forEach((f) => f(err)));
+        });
+      }
+      const current = pending!;
+      current.ids.set(id, [...(current.ids.get(id) ?? []), resolve]);
+      current.fail.push(reject);
+    });
+}
+
+/**
+ * Subscriber e-mail: the double opt-in confirmation, and incident / maintenance notices to
+ * confirmed subscribers of everything or of an affected component. One delivery per subscriber.
+ */
+export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM)): DeliveryChannel {
+  const { publicUrl, PAGE_NAME: pageName } = deps.config;
+  const parts = new EventPartCache(pageName, publicUrl);
+  const loadSubscriber = subscriberLoader();
+
+  return {
+    name: 'email',
+    concurrency: 20,
+    enabled: () => mailer.configured,
+    close: () => mailer.close(),
+
+    async plan(event, tx): Promise<PlannedDelivery[]> {
+      if (event.type === CONFIRMATION_EVENT) return [{ target: String(event.payload.subscriber_id) }];
+      const touched = await touchedComponents(tx, event);
+      if (!touched) return [];
+      let audience: SQL = isNull(subscribers.componentIds);
+      if (touched.length) audience = or(audience, sql`${subscribers.componentIds} ?| array[${sql.join(touched.map((id) => sql`${id}`), sql`, `)}]::text[]`)!;
+      const rows = await tx.select({ id: subscribers.id }).from(subscribers).where(and(isNotNull(subscribers.confirmedAt), isNull(subscribers.unsubscribedAt), audience));
+      return rows.map((r) => ({ target: r.id }));
+    },
+
+    async send(delivery, event, { db }) {
+      const sub = await loadSubscriber(db, delivery.target);
+      if (!sub) return { ok: false, error: 'subscriber no longer exists', permanent: true };
+      const links = subscriberLinks(publicUrl, deps.sessionSecret, sub.id);
+      const messageId = messageIdOf(delivery.idempotencyKey);
+      // Unsubscribed (or already confirmed, for a confirmation) since the fan-out: nothing to send.
+      if (sub.unsubscribedAt) return { ok: true, externalId: 'skipped:unsubscribed' };
+
+      if (event.type === CONFIRMATION_EVENT) {
+        if (sub.confirmedAt) return { ok: true, externalId: 'skipped:confirmed' };
+        const data = { pageName, email: sub.email, confirmUrl: links.confirm };
+        return mailer.send({ to: sub.email, subject: `[${pageName}] Confirm your subscription`, messageId, html: renderEmail('confirm', 'html', data), text: renderEmail('confirm', 'text', data) });
+      }
+
+      if (!sub.confirmedAt) return { ok: true, externalId: 'skipped:unconfirmed' };
+      const part = await parts.get(db, event);
+      if (!part) return { ok: false, error: `nothing to send for ${event.type} ${event.id} (gone?)`, permanent: true };
+      const frame = { pageName, body: part.html, links };
+      return mailer.send({
+        to: sub.email,
+        subject: part.subject,
+        messageId,
+        html: renderEmail('layout', 'html', frame),
+        text: renderEmail('layout', 'text', { ...frame, body: part.text }),
+        headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+      });
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import { and, eq, inArray, or } from 'drizzle-orm';
+import type { AppDeps } from '../app.js';
+import { maintenances, users } from '../db/schema.js';
+import type { DeliveryChannel, OutboxEvent } from './channel.js';
+import { bothZones, Mailer, messageIdOf, renderEmail } from './mailer.js';
+
+const STAFF_EVENTS = new Set(['sla.warning', 'sla.breached', 'maintenance.overrun']);
+const GOAL_WORD: Record<string, string> = { work_start: 'work start', temporary_fix: 'temporary fix', final_fix: 'final fix' };
+
+function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
+  const p = event.payload;
+  if (event.type === 'maintenance.overrun') {
+    const until = bothZones(p.scheduled_until ? new Date(String(p.scheduled_until)) : null);
+    return {
+      subject: `[${pageName}] Maintenance overrunning: ${String(p.title)}`,
+      heading: `Maintenance "${String(p.title)}" is running past its end`,
+      lines: [`It was scheduled to end ${until?.utc} (${until?.eastern}).`, 'Complete it or reschedule it, and tell customers.'],
+      url: `${publicUrl}/console/maintenance/${String(p.maintenance_id)}`,
+    };
+  }
+  const breach = event.type === 'sla.breached';
+  const goal = GOAL_WORD[String(p.goal)] ?? String(p.goal);
+  const due = bothZones(p.due_at ? new Date(String(p.due_at)) : null);
+  return {
+    subject: `[${pageName}] SLA ${breach ? 'breached' : `warning (${String(p.level)}%)`}: ${goal} · sev${String(p.severity)} ${String(p.title)}`,
+    heading: breach ? `The ${goal} SLA is breached` : `${String(p.level)}% of the ${goal} SLA has elapsed`,
+    lines: [`Incident: ${String(p.title)} (severity ${String(p.severity)})`, `Due ${due?.utc} (${due?.eastern}).`],
+    url: `${publicUrl}/console/incidents/${String(p.incident_id)}`,
+  };
+}
+
+/** Staff alerts by e-mail: SLA warnings and breaches, maintenance overruns → active admins + the owner. */
+export function staffEmailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM)): DeliveryChannel {
+  const { publicUrl, PAGE_NAME: pageName } = deps.config;
+  return {
+    name: 'staff_email',
+    concurrency: 5,
+    enabled: () => mailer.configured,
+    close: () => mailer.close(),
+
+    async plan(event, tx) {
+      if (!STAFF_EVENTS.has(event.type)) return [];
+      let ownerId: string | null = null;
+      if (event.type === 'maintenance.overrun') {
+        const [m] = await tx.select({ createdBy: maintenances.createdBy }).from(maintenances).where(eq(maintenances.id, String(event.payload.maintenance_id)));
+        ownerId = m?.createdBy ?? null;
+      } else ownerId = typeof event.payload.owner_id === 'string' ? event.payload.owner_id : null;
+      const who = ownerId ? or(eq(users.role, 'admin'), inArray(users.id, [ownerId])) : eq(users.role, 'admin');
+      const rows = await tx.select({ id: users.id }).from(users).where(and(eq(users.active, true), who));
+      return rows.map((r) => ({ target: r.id }));
+    },
+
+    async send(delivery, event, { db }) {
+      const [user] = await db.select().from(users).where(eq(users.id, delivery.target));
+      if (!user || !user.active) return { ok: true, externalId: 'skipped:inactive' };
+      const data = { pageName, name: user.name, ...alertOf(event, publicUrl, pageName) };
+      return mailer.send({ to: user.email, subject: data.subject, messageId: messageIdOf(delivery.idempotencyKey), html: renderEmail('staff-alert', 'html', data), text: renderEmail('staff-alert', 'text', data) });
+    },
+  };
+}
