@@ -27,6 +27,7 @@ import { publicApiRoutes } from './http/routes/public/publicApi.js';
 import { statusPageRoutes } from './http/routes/public/statusPage.js';
 import { subscriptionRoutes } from './http/routes/public/subscriptions.js';
 import type { SnapshotStore } from './http/snapshot/snapshotStore.js';
+import { metricsRoute, type Metrics } from './http/metrics.js';
 import { embedRoutes } from './http/routes/public/embed.js';
 import { maintenanceRoutes } from './http/routes/api/maintenances.js';
 import { tokenRoutes } from './http/routes/api/tokens.js';
@@ -56,7 +57,7 @@ export interface AppDeps {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps, snapshot: SnapshotStore): Express {
+export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -78,6 +79,10 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore): Express {
     }),
   );
   app.use(securityHeaders);
+  if (metrics) {
+    app.use(metrics.middleware);
+    app.get('/metrics', metricsRoute(metrics, deps.config.METRICS_TOKEN));
+  }
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -24,6 +24,7 @@ const schema = z.object({
   DEMO_DATA: bool.default(true),
   PAGE_NAME: z.string().min(1).max(100).default('Beacon'),
   TRUST_PROXY: bool.default(false),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).max(300).default('Beacon <status@localhost>'),
   TWITTER_APP_KEY: z.string().min(1).optional(),

@@ -7,6 +7,9 @@ import { OutboxDispatcher } from './notify/dispatcher.js';
 import { staffRealtimeChannel } from './notify/realtimeChannel.js';
 import { deliveryChannels } from './notify/registry.js';
 import { RealtimeGateway } from './realtime/gateway.js';
+import { Metrics } from './http/metrics.js';
+import { attachRedisAdapter } from './realtime/redisAdapter.js';
+import { ChangeFeed } from './db/changeFeed.js';
 import { renderView } from './http/routes/public/statusPage.js';
 import { statusPageView } from './http/presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
@@ -26,34 +29,48 @@ export interface Runtime {
 /** Wires the HTTP app, socket.io, the outbox dispatcher and time-driven jobs around one server. */
 export function createRuntime(deps: AppDeps): Runtime {
   const snapshot = new SnapshotStore(deps.database.db, deps.config, deps.clock, deps.logger);
-  const app = createApp(deps, snapshot);
+  let gateway: RealtimeGateway | null = null;
+  const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
+  const app = createApp(deps, snapshot, metrics);
   const server = http.createServer(app);
-  const gateway = new RealtimeGateway(server, deps);
+  gateway = new RealtimeGateway(server, deps);
   // After each rebuild: render the live part of the page once and broadcast it with the sequence.
   snapshot.onRebuilt((store) => {
+    metrics.rebuilds.inc();
+    const stopTimer = metrics.fanout.startTimer();
     const snap = store.snapshot!;
     const seq = store.seq;
     void renderView(app, 'pages/status-main', { layout: false, view: statusPageView(snap) })
       .then((html) => {
         if (seq !== store.seq) return; // a newer rebuild already published
-        gateway.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });
+        stopTimer();
+        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });
   const channels = deliveryChannels(deps);
-  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger);
-  const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
-  const maintenanceWatcher = new MaintenanceWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
-  // Any incident, maintenance or policy change may move the next instant a watcher waits for.
-  dispatcher.onEvent((e) => {
-    if (e.type.startsWith('incident.') || e.type === 'sla_policy.changed') void slaWatcher.arm().catch(() => {});
-    if (e.type.startsWith('maintenance.')) void maintenanceWatcher.arm().catch(() => {});
+  const shared = deps.database.driver === 'postgres';
+  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared);
+  const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, (fired) => {
+    for (const w of fired) metrics.slaLateness.observe(w.lateMs / 1000);
+    void dispatcher.drain();
   });
-  // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do not).
-  const PUBLIC_EVENTS = /^(incident\.(created|updated|resolved|reopened|changed|milestone)|component\.|maintenance|notice\.|sla_policy)/;
-  dispatcher.onEvent((e) => {
-    if (PUBLIC_EVENTS.test(e.type)) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
+  const maintenanceWatcher = new MaintenanceWatcher(deps.database.db, deps.clock, deps.logger, (fired) => {
+    for (const n of fired) metrics.noticeLateness.observe(n.lateMs / 1000);
+    void dispatcher.drain();
   });
+  // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
+  // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
+  const PUBLIC_EVENTS = /^(incident\.(created|updated|resolved|reopened|changed|milestone)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
+  const react = (type: string) => {
+    if (type.startsWith('incident.') || type === 'sla_policy.changed' || type === 'reconnected') void slaWatcher.arm().catch(() => {});
+    if (type.startsWith('maintenance.') || type === 'reconnected') void maintenanceWatcher.arm().catch(() => {});
+    if (PUBLIC_EVENTS.test(type)) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
+  };
+  dispatcher.onEvent((e) => react(e.type));
+  // On PostgreSQL other instances may have claimed the event: they NOTIFY, every instance reacts.
+  const changeFeed = shared && deps.database.url ? new ChangeFeed(deps.database.url, deps.logger, (types) => types.split(',').forEach(react)) : null;
+  let closeRedis: (() => Promise<void>) | null = null;
   let jobs: { stop(): void } | null = null;
   return {
     server,
@@ -63,6 +80,8 @@ export function createRuntime(deps: AppDeps): Runtime {
     maintenanceWatcher,
     snapshot,
     async startBackground() {
+      if (deps.config.REDIS_URL) closeRedis = await attachRedisAdapter(gateway.io, deps.config.REDIS_URL, deps.logger);
+      await changeFeed?.start();
       await snapshot.rebuild();
       dispatcher.start();
       // Fire whatever came due while Beacon was down, then arm the timers; cron is the safety net.
@@ -83,7 +102,9 @@ export function createRuntime(deps: AppDeps): Runtime {
       snapshot.stop();
       await dispatcher.stop();
       for (const ch of channels) ch.close?.();
+      await changeFeed?.stop();
       await gateway.close();
+      await closeRedis?.();
     },
   };
 }

@@ -20,6 +20,9 @@ export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta
 export interface Database {
   db: Db;
   driver: 'pglite' | 'postgres';
+  url?: string;
+  /** Pool figures for /metrics (PostgreSQL only). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir?: strin
     return {
       db,
       driver: 'postgres',
+      url: opts.databaseUrl,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       ping: async () => void (await pool.query('select 1')),
       close: () => pool.end(),
     };

@@ -31,6 +31,7 @@ export class OutboxDispatcher {
     private readonly logger: Logger,
     private readonly pollMs = 250,
     private readonly random: () => number = Math.random,
+    private readonly notifyInstances = false,
   ) {}
 
   onEvent(fn: (e: OutboxEvent) => void): void {
@@ -87,7 +88,11 @@ export class OutboxDispatcher {
           }
           for (const fn of this.listeners) fn(event);
         }
-        if (rows.length) await tx.update(outboxEvents).set({ dispatchedAt: now }).where(inArray(outboxEvents.id, rows.map((r) => r.id)));
+        if (rows.length) {
+          await tx.update(outboxEvents).set({ dispatchedAt: now }).where(inArray(outboxEvents.id, rows.map((r) => r.id)));
+          // Other instances learn of the change on commit (LISTEN beacon_changes) and rebuild too.
+          if (this.notifyInstances) await tx.execute(sql`select pg_notify('beacon_changes', ${[...new Set(rows.map((r) => r.type))].join(',')})`);
+        }
         return rows.length;
       });
       total += batch;

@@ -50,11 +50,19 @@ export class RealtimeGateway {
     });
   }
 
-  /** One serialization per change, broadcast to every public client. */
+  /**
+   * One serialization per change, broadcast to this instance's public clients. Each instance
+   * rebuilds its own snapshot on every change, so public pushes stay local (no Redis round trip
+   * and no duplicates); staff events go through the adapter to every instance.
+   */
   publishStatus(status: unknown, announcements: unknown): void {
     this.publicState = { status, announcements };
-    this.public.emit('status', status);
-    this.public.emit('announcements', announcements);
+    this.public.local.emit('status', status);
+    this.public.local.emit('announcements', announcements);
+  }
+
+  connectedClients(): number {
+    return this.io.engine.clientsCount;
   }
 
   toStaff(event: string, payload: unknown): void {

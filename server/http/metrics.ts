@@ -1,0 +1,71 @@
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { min, count, isNull, and, eq } from 'drizzle-orm';
+import crypto from 'node:crypto';
+import { deliveries, outboxEvents } from '../db/schema.js';
+import type { Database } from '../db/client.js';
+import type { Clock } from '../clock.js';
+
+/** Prometheus metrics on a registry of our own (several runtimes may live in one test process). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly http = new Histogram({ name: 'beacon_http_request_duration_seconds', help: 'HTTP requests by route', labelNames: ['method', 'route', 'status'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [this.registry] });
+  readonly fanout = new Histogram({ name: 'beacon_live_fanout_seconds', help: 'From a public change to the live push (rebuild, render, broadcast)', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5], registers: [this.registry] });
+  readonly noticeLateness = new Histogram({ name: 'beacon_maintenance_notice_lateness_seconds', help: 'How late maintenance notices fired after their instant', buckets: [0.1, 0.5, 1, 5, 60, 600], registers: [this.registry] });
+  readonly slaLateness = new Histogram({ name: 'beacon_sla_warning_lateness_seconds', help: 'How late SLA warnings fired after their instant', buckets: [0.1, 0.5, 1, 5, 60, 600], registers: [this.registry] });
+  readonly rebuilds = new Counter({ name: 'beacon_snapshot_rebuilds_total', help: 'Public snapshot rebuilds', registers: [this.registry] });
+
+  constructor(database: Database, clock: Clock, sockets: () => number) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'beacon_' });
+    new Gauge({ name: 'beacon_connected_sockets', help: 'Connected socket.io clients on this instance', registers: [this.registry], collect() { this.set(sockets()); } });
+    new Gauge({
+      name: 'beacon_outbox_backlog', help: 'Outbox events not yet fanned out, and pending deliveries', labelNames: ['stage'], registers: [this.registry],
+      async collect() {
+        const [e] = await database.db.select({ n: count() }).from(outboxEvents).where(isNull(outboxEvents.dispatchedAt));
+        const [d] = await database.db.select({ n: count() }).from(deliveries).where(eq(deliveries.status, 'pending'));
+        this.set({ stage: 'events' }, Number(e?.n ?? 0));
+        this.set({ stage: 'deliveries' }, Number(d?.n ?? 0));
+      },
+    });
+    new Gauge({
+      name: 'beacon_outbox_oldest_age_seconds', help: 'Age of the oldest event not yet fanned out', registers: [this.registry],
+      async collect() {
+        const [row] = await database.db.select({ at: min(outboxEvents.createdAt) }).from(outboxEvents).where(and(isNull(outboxEvents.dispatchedAt)));
+        const at = row?.at ? new Date(row.at) : null;
+        this.set(at ? Math.max(0, (clock.now().getTime() - at.getTime()) / 1000) : 0);
+      },
+    });
+    if (database.poolStats) {
+      const stats = database.poolStats;
+      new Gauge({ name: 'beacon_db_pool_connections', help: 'Database pool connections', labelNames: ['state'], registers: [this.registry], collect() { const s = stats(); this.set({ state: 'total' }, s.total); this.set({ state: 'idle' }, s.idle); this.set({ state: 'waiting' }, s.waiting); } });
+    }
+  }
+
+  /** Times each request under its route pattern (not the raw URL, which would explode the labels). */
+  middleware: RequestHandler = (req, res, next) => {
+    const end = this.http.startTimer();
+    res.on('finish', () => {
+      const route = req.route?.path ? `${req.baseUrl}${String(req.route.path)}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** GET /metrics: with METRICS_TOKEN a bearer token is required; without it, loopback callers only. */
+export function metricsRoute(metrics: Metrics, token: string | undefined): RequestHandler {
+  return async (req, res) => {
+    const auth = req.headers.authorization ?? '';
+    const allowed = token
+      ? auth.length === `Bearer ${token}`.length && crypto.timingSafeEqual(Buffer.from(auth), Buffer.from(`Bearer ${token}`))
+      : LOOPBACK.has(req.socket.remoteAddress ?? '');
+    if (!allowed) {
+      res.status(token ? 401 : 403).json({ error: { code: token ? 'unauthenticated' : 'forbidden', message: token ? 'Send the metrics token as a bearer token' : 'Metrics are served to loopback callers only; set METRICS_TOKEN to expose them' } });
+      return;
+    }
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  };
+}

@@ -1,0 +1,115 @@
+// --soak: N sockets (default 10 000) on Beacon's /public namespace, ~500 req/s of mixed public reads
+// (autocannon child, overallRate) and a staff write every few seconds for the soak duration. Reports
+// Beacon RSS growth, HTTP/write/socket errors and lost events (every client must hold the final seq).
+import { ClientPool, Observer } from './fanout.js';
+import { runAutocannon, HOT_PATHS, type CannonSummary } from './hotPath.js';
+import { envInt, rssKiB, sleep, staffJson, type Beacon } from './lib.js';
+
+export interface SoakResult {
+  seconds: number;
+  clients: number;
+  connected: number;
+  connectFailed: number;
+  firstError?: string;
+  rssStartKiB: number;
+  rssEndKiB: number;
+  rssPeakKiB: number;
+  growthPct: number;
+  http: CannonSummary | null;
+  httpError?: string;
+  writes: number;
+  writeErrors: number;
+  firstWriteError?: string;
+  finalSeq: number;
+  behind: number;
+  disconnected: number;
+}
+
+export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) => void): Promise<SoakResult> {
+  const clients = envInt('SOAK_CLIENTS', 10_000);
+  const rps = envInt('SOAK_RPS', 500);
+  const writeMs = Math.max(500, envInt('SOAK_WRITE_MS', 3000));
+  const procs = envInt('FANOUT_PROCS', 4);
+
+  const observer = new Observer(beacon.url);
+  if (!(await observer.waitFor(0, 15_000))) throw new Error('no status event from Beacon /public within 15 s');
+  const pool = await ClientPool.start(procs);
+  try {
+    const c = await pool.connect(beacon.url, clients);
+    log(`  soak: ${c.ok}/${clients} sockets connected in ${(c.ms / 1000).toFixed(1)} s${c.firstError ? ` (first error: ${c.firstError})` : ''}`);
+    await sleep(envInt('FANOUT_SETTLE_MS', 3000));
+    const rssStart = rssKiB(beacon.pid);
+    let rssPeak = rssStart;
+    const endAt = Date.now() + seconds * 1000;
+
+    // Mixed reads for the whole soak, in their own process.
+    let http: CannonSummary | null = null;
+    let httpError: string | undefined;
+    const reads = runAutocannon({ url: beacon.url, connections: 20, pipelining: 1, duration: seconds, overallRate: rps, paths: HOT_PATHS })
+      .then((r) => (http = r))
+      .catch((e: unknown) => (httpError = e instanceof Error ? e.message : String(e)));
+
+    // Staff writes: file an incident, move it through identified → monitoring → resolved, repeat.
+    let writes = 0;
+    let writeErrors = 0;
+    let firstWriteError: string | undefined;
+    let current: string | null = null;
+    const steps = ['identified', 'monitoring', 'resolved'] as const;
+    let step = 0;
+    let lastSample = 0;
+    while (Date.now() < endAt) {
+      try {
+        if (!current) {
+          const inc = (await staffJson(beacon, 'POST', '/api/v1/incidents', { title: `Soak incident ${writes}`, severity: 3, message: 'Soak write; please ignore.', deliver_notifications: false })) as { id: string };
+          current = inc.id;
+          step = 0;
+        } else {
+          const status = steps[step]!;
+          await staffJson(beacon, 'POST', `/api/v1/incidents/${current}/updates`, { status, message: `Soak: ${status}.`, deliver_notifications: false });
+          step += 1;
+          if (status === 'resolved') current = null;
+        }
+        writes += 1;
+      } catch (e) {
+        writeErrors += 1;
+        firstWriteError ??= e instanceof Error ? e.message : String(e);
+        current = null;
+      }
+      const rss = rssKiB(beacon.pid);
+      if (rss > rssPeak) rssPeak = rss;
+      if (Date.now() - lastSample > 60_000) {
+        lastSample = Date.now();
+        log(`  soak: ${Math.round((endAt - Date.now()) / 1000)} s left, RSS ${(rss / 1024).toFixed(0)} MiB, seq ${observer.seq}, writes ${writes}`);
+      }
+      await sleep(Math.min(writeMs, Math.max(0, endAt - Date.now())));
+    }
+    await reads;
+    await sleep(3000); // let the last rebuild reach everyone
+    const finalSeq = observer.seq;
+    const check = await pool.check(finalSeq);
+    const rssEnd = rssKiB(beacon.pid);
+    return {
+      seconds,
+      clients,
+      connected: c.ok,
+      connectFailed: c.failed,
+      firstError: c.firstError,
+      rssStartKiB: rssStart,
+      rssEndKiB: rssEnd,
+      rssPeakKiB: Math.max(rssPeak, rssEnd),
+      growthPct: ((rssEnd - rssStart) / rssStart) * 100,
+      http,
+      httpError,
+      writes,
+      writeErrors,
+      firstWriteError,
+      finalSeq,
+      behind: check.behind,
+      disconnected: check.disconnected,
+    };
+  } finally {
+    observer.close();
+    await pool.disconnect().catch(() => {});
+    await pool.stop();
+  }
+}
