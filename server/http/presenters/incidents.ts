@@ -2,6 +2,7 @@ import type { components as componentsTable, incidentEvents, incidentUpdates } f
 import { slaOf, type IncidentRow } from '../../domain/incidents/getIncident.js';
 import { impactOf, milestones, nearestDeadline, type SlaPolicy } from '../../domain/incidents/sla.js';
 import { presentComponent } from './components.js';
+import { presentPublicUpdate } from './publicIncidents.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -12,21 +13,8 @@ export function presentSla(incident: IncidentRow, policy: SlaPolicy, now: Date) 
   ) as Record<(typeof milestones)[number], { due_at: string | null; met_at: string | null; state: string }>;
 }
 
-export function presentUpdate(u: typeof incidentUpdates.$inferSelect) {
-  return {
-    id: u.id,
-    incident_id: u.incidentId,
-    status: u.status,
-    body: u.body,
-    created_at: iso(u.createdAt),
-    updated_at: iso(u.createdAt),
-    display_at: iso(u.displayAt),
-    deliver_notifications: u.deliverNotifications,
-    custom_tweet: null,
-    tweet_id: null,
-    affected_components: u.affectedComponents ?? null,
-  };
-}
+/** Staff and public surfaces show an update the same way. */
+export const presentUpdate = presentPublicUpdate;
 
 /** The staff view of an incident: Statuspage fields plus severity, SLA timers and milestones. */
 export function presentIncident(

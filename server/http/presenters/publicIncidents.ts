@@ -16,7 +16,7 @@ export function presentPublicUpdate(u: typeof incidentUpdates.$inferSelect) {
     updated_at: iso(u.createdAt),
     display_at: iso(u.displayAt),
     deliver_notifications: u.deliverNotifications,
-    custom_tweet: null,
+    custom_tweet: u.customTweet ?? null,
     tweet_id: null,
     affected_components: u.affectedComponents ?? null,
   };
