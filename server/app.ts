@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { ROOT } from './paths.js';
@@ -14,6 +13,8 @@ import { csrf } from './http/csrf.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { helpers } from './http/viewHelpers.js';
 import { securityHeaders } from './http/securityHeaders.js';
+import { requestIdFor } from './http/requestId.js';
+import { countFastPathHits } from './http/fastPath.js';
 import { auditRoutes } from './http/routes/api/audit.js';
 import { deliveryRoutes } from './http/routes/api/deliveries.js';
 import { deliveryConsoleRoutes } from './http/routes/console/deliveries.js';
@@ -35,6 +36,7 @@ import { userRoutes } from './http/routes/api/users.js';
 import { dashboardRoutes } from './http/routes/console/dashboard.js';
 import { incidentConsoleRoutes } from './http/routes/console/incidents.js';
 import { maintenanceConsoleRoutes } from './http/routes/console/maintenance.js';
+import { maintenanceWindowConsoleRoutes } from './http/routes/console/maintenanceWindows.js';
 import { sessionRoutes } from './http/routes/console/session.js';
 import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
@@ -54,8 +56,6 @@ export interface AppDeps {
   sessionSecret: string;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-
 /** Builds the Express app without listening, so tests drive it in-process. */
 export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics): Express {
   const app = express();
@@ -70,8 +70,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
     pinoHttp({
       logger: deps.logger,
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+        const id = requestIdFor(req);
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -80,6 +79,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   );
   app.use(securityHeaders);
   if (metrics) {
+    countFastPathHits(app, metrics); // the fast path (fastPath.ts) bypasses the middleware below
     app.use(metrics.middleware);
     app.get('/metrics', metricsRoute(metrics, deps.config.METRICS_TOKEN));
   }
@@ -132,6 +132,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(slaConsoleRoutes(deps));
   consoleRouter.use(incidentConsoleRoutes(deps));
   consoleRouter.use(maintenanceConsoleRoutes(deps));
+  consoleRouter.use(maintenanceWindowConsoleRoutes(deps));
   consoleRouter.use(webhookConsoleRoutes(deps));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);

@@ -13,6 +13,7 @@ import { ChangeFeed } from './db/changeFeed.js';
 import { renderView } from './http/routes/public/statusPage.js';
 import { statusPageView } from './http/presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
+import { fastPath } from './http/fastPath.js';
 
 export interface Runtime {
   server: http.Server;
@@ -32,7 +33,7 @@ export function createRuntime(deps: AppDeps): Runtime {
   let gateway: RealtimeGateway | null = null;
   const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
   const app = createApp(deps, snapshot, metrics);
-  const server = http.createServer(app);
+  const server = http.createServer(fastPath(snapshot, app));
   gateway = new RealtimeGateway(server, deps);
   // After each rebuild: render the live part of the page once and broadcast it with the sequence.
   snapshot.onRebuilt((store) => {

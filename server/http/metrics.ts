@@ -14,9 +14,17 @@ export class Metrics {
   readonly noticeLateness = new Histogram({ name: 'beacon_maintenance_notice_lateness_seconds', help: 'How late maintenance notices fired after their instant', buckets: [0.1, 0.5, 1, 5, 60, 600], registers: [this.registry] });
   readonly slaLateness = new Histogram({ name: 'beacon_sla_warning_lateness_seconds', help: 'How late SLA warnings fired after their instant', buckets: [0.1, 0.5, 1, 5, 60, 600], registers: [this.registry] });
   readonly rebuilds = new Counter({ name: 'beacon_snapshot_rebuilds_total', help: 'Public snapshot rebuilds', registers: [this.registry] });
+  /** Bumped by the fast path (a plain integer, no per-request prom-client work), reported on scrape. */
+  fastPathHits = 0;
 
   constructor(database: Database, clock: Clock, sockets: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'beacon_' });
+    const self = this;
+    let reported = 0;
+    new Counter({
+      name: 'beacon_fast_path_hits_total', help: 'Public reads answered by the fast path ahead of Express (not in beacon_http_request_duration_seconds)', registers: [this.registry],
+      collect() { const n = self.fastPathHits - reported; if (n > 0) this.inc(n); reported += n; },
+    });
     new Gauge({ name: 'beacon_connected_sockets', help: 'Connected socket.io clients on this instance', registers: [this.registry], collect() { this.set(sockets()); } });
     new Gauge({
       name: 'beacon_outbox_backlog', help: 'Outbox events not yet fanned out, and pending deliveries', labelNames: ['stage'], registers: [this.registry],

@@ -1,27 +1,91 @@
 import type { Request, Response } from 'express';
+import { negotiateEncoding, type Encoding } from './encoding.js';
+import { SECURITY_HEADERS } from './securityHeaders.js';
 import type { CachedResponse } from './snapshot/snapshotStore.js';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30';
 
-/** CORS-open, ETag'd, short-cached answer from a precomputed body; 304 when the client has it. */
-export function sendCached(req: Request, res: Response, c: CachedResponse, opts: { cors?: boolean; cacheControl?: string } = {}): void {
-  if (opts.cors) {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Access-Control-Expose-Headers', 'ETag');
-  }
-  res.setHeader('Cache-Control', opts.cacheControl ?? PUBLIC_CACHE_CONTROL);
-  res.setHeader('ETag', c.etag);
-  res.setHeader('Content-Type', c.contentType);
-  if (etagMatches(req.headers['if-none-match'], c.etag)) {
-    res.status(304).end();
-    return;
-  }
-  res.setHeader('Content-Length', String(c.body.length));
-  if (req.method === 'HEAD') {
-    res.end();
-    return;
-  }
-  res.end(c.body);
+/** How a precomputed body is served: CORS-open or not, and its Cache-Control. */
+export interface ServePolicy {
+  cors?: boolean;
+  cacheControl?: string;
+}
+export const API_POLICY: ServePolicy = { cors: true };
+export const PAGE_POLICY: ServePolicy = { cacheControl: 'public, max-age=5' };
+
+/** Flat [name, value, name, value, …] lists, as http.ServerResponse#writeHead takes them. */
+export type HeaderList = readonly string[];
+
+/** One representation (one content coding) of a precomputed response, with its headers built once. */
+export interface Representation {
+  body: Buffer;
+  etag: string;
+  /** Headers of the 200 (and HEAD) answer, after X-Request-Id and the security headers. */
+  ok: HeaderList;
+  /** Headers of the 304 answer. */
+  notModified: HeaderList;
+  /** The same two lists with SECURITY_HEADERS in front, for the fast path (which has no middleware). */
+  fastOk: HeaderList;
+  fastNotModified: HeaderList;
+}
+
+export type Prepared = Record<Encoding, Representation> & { cors: boolean };
+
+const SECURITY_FLAT: HeaderList = SECURITY_HEADERS.flat();
+export const PREFLIGHT_HEADERS: HeaderList = [
+  'Access-Control-Allow-Origin', '*',
+  'Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS',
+  'Access-Control-Allow-Headers', 'If-None-Match, Content-Type',
+  'Access-Control-Max-Age', '86400',
+];
+export const FAST_PREFLIGHT_HEADERS: HeaderList = [...SECURITY_FLAT, ...PREFLIGHT_HEADERS];
+
+/** A strong ETag per representation: `"abc"` → `"abc-gz"`, so a 304 never confuses codings. */
+export function variantEtag(etag: string, suffix: string): string {
+  return `${etag.slice(0, -1)}-${suffix}"`;
+}
+
+/** Builds every header of every representation once; both the fast path and Express serve these lists. */
+export function prepare(c: CachedResponse, policy: ServePolicy = {}): Prepared {
+  const cors = policy.cors === true;
+  const rep = (encoding: Encoding, body: Buffer, etag: string): Representation => {
+    const notModified = [
+      ...(cors ? ['Access-Control-Allow-Origin', '*', 'Access-Control-Expose-Headers', 'ETag'] : []),
+      'Cache-Control', policy.cacheControl ?? PUBLIC_CACHE_CONTROL,
+      'ETag', etag,
+      'Content-Type', c.contentType,
+      'Vary', 'Accept-Encoding',
+    ];
+    const ok = [...notModified, ...(encoding === 'identity' ? [] : ['Content-Encoding', encoding]), 'Content-Length', String(body.length)];
+    return { body, etag, ok, notModified, fastOk: [...SECURITY_FLAT, ...ok], fastNotModified: [...SECURITY_FLAT, ...notModified] };
+  };
+  return {
+    cors,
+    identity: rep('identity', c.body, c.etag),
+    gzip: rep('gzip', c.gzip, variantEtag(c.etag, 'gz')),
+    br: rep('br', c.br, variantEtag(c.etag, 'br')),
+  };
+}
+
+/** The one decision both paths make: which representation, and whether the client already has it. */
+export function choose(p: Prepared, acceptEncoding: string | string[] | undefined, ifNoneMatch: string | undefined): { rep: Representation; notModified: boolean } {
+  const rep = p[negotiateEncoding(acceptEncoding)];
+  return { rep, notModified: etagMatches(ifNoneMatch, rep.etag) };
+}
+
+/** Express's full path for a prepared response (the fast path in fastPath.ts writes the same lists). */
+export function sendPrepared(req: Request, res: Response, p: Prepared): void {
+  const { rep, notModified } = choose(p, req.headers['accept-encoding'], req.headers['if-none-match']);
+  const headers = notModified ? rep.notModified : rep.ok;
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+  res.statusCode = notModified ? 304 : 200;
+  if (notModified || req.method === 'HEAD') res.end();
+  else res.end(rep.body);
+}
+
+/** CORS-open (optionally), ETag'd, short-cached, compressed answer from a precomputed body; 304 when the client has it. */
+export function sendCached(req: Request, res: Response, c: CachedResponse, opts: ServePolicy = {}): void {
+  sendPrepared(req, res, prepare(c, opts));
 }
 
 /**
@@ -38,9 +102,6 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 
 /** CORS preflight for the public read API. */
 export function preflight(_req: Request, res: Response): void {
-  res.setHeader('Access-Control-Allow-Origin', '*');
-  res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
-  res.setHeader('Access-Control-Allow-Headers', 'If-None-Match, Content-Type');
-  res.setHeader('Access-Control-Max-Age', '86400');
+  for (let i = 0; i < PREFLIGHT_HEADERS.length; i += 2) res.setHeader(PREFLIGHT_HEADERS[i]!, PREFLIGHT_HEADERS[i + 1]!);
   res.status(204).end();
 }

@@ -142,6 +142,11 @@ export function twitterChannel(deps: AppDeps): DeliveryChannel {
     concurrency: 1, // one at a time: threads need the previous tweet's id, and the API is rate limited
     enabled: () => twitterConfigured(config),
     async plan(event, tx) {
+      if (event.type === 'maintenance_windows.changed') {
+        const p = event.payload as { summary?: string; effective_at?: string };
+        const text = tweetText({ label: 'Maintenance windows', title: `New windows from ${String(p.effective_at ?? '').slice(0, 10)}`, message: p.summary, url: `${config.publicUrl}/` });
+        return [{ target: TWITTER, payload: { subject_type: 'windows', subject_id: `windows:${event.id}`, text } }];
+      }
       if (INCIDENT_EVENTS.has(event.type)) return planIncident(config, event, tx);
       if (event.type in MAINTENANCE_TWEETS) return planMaintenance(config, event, tx);
       return [];

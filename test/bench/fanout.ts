@@ -43,12 +43,13 @@ export class ClientPool {
   }
 
   /** Arms every client for seq ≥ minSeq; resolves once all are armed with a promise of all receive times. */
-  async arm(minSeq: number, timeoutMs: number): Promise<Promise<{ times: number[]; missing: number }>> {
+  async arm(minSeq: number, timeoutMs: number): Promise<{ done: Promise<{ times: number[]; missing: number }> }> {
     const received = this.procs.map((p) => nextMessage<{ times: number[]; missing: number }>(p, (m) => m.type === 'received', timeoutMs + 30_000, 'receive'));
     const armed = this.procs.map((p) => nextMessage(p, (m) => m.type === 'armed', 30_000, 'arm'));
     for (const p of this.procs) p.send({ cmd: 'arm', minSeq, timeoutMs });
     await Promise.all(armed);
-    return Promise.all(received).then((rs) => ({ times: rs.flatMap((r) => r.times), missing: rs.reduce((a, r) => a + r.missing, 0) }));
+    // Wrapped in an object: an async function returning a bare promise would wait for it.
+    return { done: Promise.all(received).then((rs) => ({ times: rs.flatMap((r) => r.times), missing: rs.reduce((a, r) => a + r.missing, 0) })) };
   }
 
   async check(seq: number): Promise<{ behind: number; connected: number; disconnected: number; total: number }> {
@@ -179,7 +180,7 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
         let missing = 0;
         for (let t = 0; t < trials; t++) {
           rawSeq += 1;
-          const done = await pool.arm(rawSeq, timeoutMs);
+          const { done } = await pool.arm(rawSeq, timeoutMs);
           const emitted = nextMessage<{ t0: number }>(raw, (m) => m.type === 'emitted', 10_000, 'raw emit');
           raw.send({ cmd: 'emit', status: { ...(observer.status as object), seq: rawSeq } });
           const { t0 } = await emitted;
@@ -198,17 +199,18 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
 
       // --- Beacon ---
       try {
-        const before = rssKiB(beacon.pid);
+        await sleep(settleMs); // idle first: V8/PGlite give memory back after activity, which skews a baseline
+        const before = await steadyRss(beacon.pid);
         const c = await pool.connect(beacon.url, n);
         Object.assign(row.beacon, { connected: c.ok, failed: c.failed, firstError: c.firstError, connectMs: c.ms });
         await sleep(settleMs);
-        const after = rssKiB(beacon.pid);
+        const after = await steadyRss(beacon.pid);
         Object.assign(row.beacon, { rssBeforeKiB: before, rssAfterKiB: after, rssPerClientKiB: (after - before) / Math.max(1, c.ok) });
         const lat: number[] = [];
         let missing = 0;
         for (let t = 0; t < trials; t++) {
           const minSeq = observer.seq + 1;
-          const done = await pool.arm(minSeq, timeoutMs);
+          const { done } = await pool.arm(minSeq, timeoutMs);
           const t0 = nowMs();
           await staffWrite(beacon, `Fan-out ${n}`);
           const r = await done;
@@ -234,6 +236,16 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
     if (raw.exitCode === null && raw.signalCode === null) raw.kill('SIGTERM');
   }
   return rows;
+}
+
+/** Median of three VmRSS samples 500 ms apart. */
+async function steadyRss(pid: number): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i) await sleep(500);
+    xs.push(rssKiB(pid));
+  }
+  return xs.sort((a, b) => a - b)[1]!;
 }
 
 export function fmtLat(l: LatencyStats | null): string {

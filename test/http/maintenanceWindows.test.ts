@@ -80,3 +80,43 @@ describe('maintenance windows: listing, changing, iCalendar', () => {
     expect((await new Client(s.baseUrl).get('/maintenance.ics')).text).not.to.include(planned.body.id);
   });
 });
+
+describe('maintenance windows: console change and its announcement', () => {
+  let s: TestServer;
+  before(async () => (s = await startTestServer({ now: NOW })));
+  after(() => s.close());
+
+  it('an admin announces new windows from the console; the status page and announcements show the notice', async () => {
+    const { PASSWORD } = await import('../support/factories.js');
+    const who = await staff('admin');
+    const c = new Client(s.baseUrl);
+    await c.form('/console/login', { email: who.email, password: PASSWORD });
+    const page = await c.get('/console/maintenance-windows', { accept: 'text/html' });
+    expect(page.text).to.include('Tuesday 22:00 to 02:00 (America/New_York)');
+    const bad = await c.form('/console/maintenance-windows', { rules: 'Someday 25:00', effective_at: '' });
+    expect(bad.status).to.equal(400);
+    expect(bad.text).to.include('line 1');
+    const soon = await c.form('/console/maintenance-windows', { rules: 'Wed 21:00-23:00', effective_at: '2026-11-30T11:00:00Z' });
+    expect(soon.status).to.equal(422);
+    const ok = await c.form('/console/maintenance-windows', { rules: 'Wed 21:00-23:00\nSun 03:00-05:00 America/Chicago', effective_at: '' });
+    expect(ok.status, ok.text.slice(0, 300)).to.equal(200);
+    expect(ok.text).to.include('announced on the status page');
+    const api = await new Client(s.baseUrl, who.token).get('/api/v1/maintenance-windows');
+    expect(api.body.pending_change.rules).to.deep.equal([
+      { weekday: 3, start: '21:00', end: '23:00', zone: 'America/New_York' },
+      { weekday: 7, start: '03:00', end: '05:00', zone: 'America/Chicago' },
+    ]);
+    expect(api.body.pending_change.effective_at).to.equal('2026-11-30T12:00:00.000Z');
+    await s.runtime.dispatcher.drain();
+    await s.runtime.snapshot.rebuild();
+    const ann = (await new Client(s.baseUrl).get('/api/v1/announcements')).body.announcements;
+    expect(ann.map((a: any) => a.title)).to.include('Our maintenance windows are changing');
+    const home = await new Client(s.baseUrl).get('/', { accept: 'text/html' });
+    expect(home.text).to.include('Our maintenance windows are changing');
+    expect(home.text).to.include('Wednesday 21:00 to 23:00 (America/New_York)');
+    const regular = new Client(s.baseUrl);
+    const r = await staff('regular');
+    await regular.form('/console/login', { email: r.email, password: PASSWORD });
+    expect((await regular.form('/console/maintenance-windows', { rules: 'Wed 21:00-23:00' }, '/console/maintenance-windows')).status).to.equal(403);
+  });
+});

@@ -1,7 +1,9 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { AppDeps } from '../../server/app.js';
 import { createRuntime, type Runtime } from '../../server/runtime.js';
+import { fullPathOf } from '../../server/http/fastPath.js';
 import { FixedClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
@@ -23,6 +25,8 @@ export class LogSink extends Writable {
 
 export interface TestServer {
   baseUrl: string;
+  /** The same Express app on a second port without the fast path in front (the full path). */
+  fullBaseUrl: string;
   deps: AppDeps;
   clock: FixedClock;
   logs: LogSink;
@@ -42,14 +46,19 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   const server = runtime.server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
+  const full = http.createServer(fullPathOf(runtime.snapshot));
+  await new Promise<void>((r) => full.listen(0, '127.0.0.1', () => r()));
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    fullBaseUrl: `http://127.0.0.1:${(full.address() as AddressInfo).port}`,
     deps,
     clock,
     logs,
     runtime,
     close: async () => {
       await runtime.stop();
+      full.closeAllConnections();
+      await new Promise<void>((r) => full.close(() => r()));
       await new Promise<void>((r) => {
         server.closeAllConnections();
         server.close(() => r());

@@ -1,5 +1,5 @@
 import { and, eq, gte } from 'drizzle-orm';
-import { maintenances, settings } from '../../db/schema.js';
+import { maintenances, notices, settings } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { ruleBroken } from '../errors.js';
@@ -7,6 +7,13 @@ import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
 import { getWindowSchedule, WINDOWS_KEY, type WindowSchedule } from '../settings/maintenanceWindows.js';
 import { occurrenceContaining, validateRules, type WindowRule } from './windows.js';
+
+const DAYS = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
+
+/** "Wednesday 21:00 to 23:00 (America/New_York)" for announcements. */
+export function describeRules(rules: WindowRule[]): string {
+  return rules.map((r) => `${DAYS[r.weekday]} ${r.start} to ${r.end} (${r.zone})`).join('; ');
+}
 
 export const WINDOW_CHANGE_NOTICE_MS = 24 * 3600_000;
 
@@ -41,7 +48,15 @@ export async function changeMaintenanceWindows(ctx: Ctx, input: { rules: WindowR
       .where(and(eq(maintenances.status, 'scheduled'), eq(maintenances.kind, 'planned'), gte(maintenances.scheduledFor, effectiveAt)));
     const needsReview = affected.filter((m) => !occurrenceContaining(input.rules, m.scheduledFor, m.scheduledUntil));
     await recordAudit(t, { action: 'maintenance_windows.change', subjectType: 'setting', subjectId: WINDOWS_KEY, before, after });
-    await recordEvent(t, 'maintenance_windows.changed', { rules: input.rules, effective_at: effectiveAt.toISOString(), needs_review: needsReview.map((m) => m.id) });
+    // Announced at once on the status page (a notice until a week after it applies) and, through
+    // the outbox, on Twitter and webhooks — as the seed says, before the change takes effect.
+    const summary = `Planned maintenance will happen ${describeRules(input.rules)} from ${effectiveAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`;
+    const [notice] = await t.tx
+      .insert(notices)
+      .values({ title: 'Our maintenance windows are changing', body: summary, level: 'info', publishAt: t.now, expireAt: new Date(effectiveAt.getTime() + 7 * 24 * 3600_000), dismissible: true, createdBy: t.actor?.id ?? null, createdAt: t.now, updatedAt: t.now })
+      .returning();
+    await recordEvent(t, 'notice.changed', { notice_id: notice!.id });
+    await recordEvent(t, 'maintenance_windows.changed', { rules: input.rules, effective_at: effectiveAt.toISOString(), summary, needs_review: needsReview.map((m) => m.id) });
     return { schedule: after, needsReview };
   });
 }

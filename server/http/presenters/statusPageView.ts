@@ -52,6 +52,7 @@ export function statusPageView(s: PublicSnapshot) {
     groups,
     ungrouped: visible.filter((c) => !c.group && !c.group_id).map((c) => componentView(c, s)),
     incidents: s.unresolved,
+    notices: s.announcements.filter((a) => a.kind === 'notice'),
     active: s.active.map(maintenanceView),
     upcoming: s.upcoming.map(maintenanceView),
     updatedAt: s.page.updated_at,

@@ -84,8 +84,8 @@ describe('public API: caching, CORS, announcements, live push', () => {
       const first = await new Promise<any>((resolve) => sock.once('status', resolve));
       expect(first.seq).to.be.a('number');
       expect(first.html).to.include('id="status-line"');
-      const announced = new Promise<any>((resolve) => sock.on('announcements', (m) => m.seq > first.seq && resolve(m)));
-      const next = new Promise<any>((resolve) => sock.on('status', (m) => m.seq > first.seq && resolve(m)));
+      const announced = new Promise<any>((resolve) => sock.on('announcements', (m) => m.announcements.some((a: any) => a.title === 'API errors') && resolve(m)));
+      const next = new Promise<any>((resolve) => sock.on('status', (m) => m.html.includes('API errors') && resolve(m)));
       await api.post('/api/v1/incidents', { title: 'API errors', severity: 2, message: 'Elevated 500s' });
       await settle();
       const pushed = await next;

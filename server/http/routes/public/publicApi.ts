@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../../app.js';
 import { notFound } from '../../../domain/errors.js';
-import { preflight, sendCached } from '../../publicResponse.js';
+import { preflight, sendPrepared } from '../../publicResponse.js';
 import type { SnapshotStore } from '../../snapshot/snapshotStore.js';
 
 export const V2_PATHS = [
@@ -15,16 +15,20 @@ export const V2_PATHS = [
   'scheduled-maintenances/active.json',
 ];
 
-/** The Statuspage v2-compatible public API and the announcement API, served from the snapshot. */
+/**
+ * The Statuspage v2-compatible public API and the announcement API, served from the snapshot. Usually
+ * answered by the fast path (fastPath.ts) before Express; these routes are its fallback (and the
+ * reference it is tested against), writing the same prepared header lists.
+ */
 export function publicApiRoutes(_deps: AppDeps, store: SnapshotStore): Router {
   const r = Router();
   const paths = [...V2_PATHS.map((p) => `/api/v2/${p}`), '/api/v1/announcements'];
   for (const path of paths) {
     r.options(path, preflight);
     r.get(path, async (req, res) => {
-      const c = await store.response(path);
-      if (!c) throw notFound('Resource');
-      sendCached(req, res, c, { cors: true });
+      const p = await store.preparedResponse(path);
+      if (!p) throw notFound('Resource');
+      sendPrepared(req, res, p);
     });
   }
   return r;

@@ -8,8 +8,9 @@ import { notFound } from '../../../domain/errors.js';
 import { presentPublicIncident } from '../../presenters/publicIncidents.js';
 import { presentPublicMaintenance } from '../../presenters/publicMaintenance.js';
 import { eastern, statusPageView } from '../../presenters/statusPageView.js';
-import { sendCached } from '../../publicResponse.js';
+import { PAGE_POLICY, sendCached } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
+import type { PublicSnapshot } from '../../snapshot/buildSnapshot.js';
 import { parse, uuidParam } from '../../validate.js';
 
 export function renderView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
@@ -24,11 +25,12 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
   const db = deps.database.db;
   const url = deps.config.publicUrl;
 
+  // The page is rendered once per rebuild (and served by the fast path); this route is the fallback.
+  const renderPage = (snap: PublicSnapshot, seq: number) => renderView(app, 'pages/status', { ...PUBLIC, title: snap.status.description, seq, view: statusPageView(snap) });
+  store.setPageRenderer(renderPage);
   r.get('/', async (req, res) => {
-    const page = await store.derived('page:/', async (snap) =>
-      cached(await renderView(app, 'pages/status', { ...PUBLIC, title: snap.status.description, seq: store.seq, view: statusPageView(snap) }), 'text/html; charset=utf-8'),
-    );
-    sendCached(req, res, page, { cacheControl: 'public, max-age=5' });
+    const page = await store.derived('page:/', async (snap) => cached(await renderPage(snap, store.seq), 'text/html; charset=utf-8'));
+    sendCached(req, res, page, PAGE_POLICY);
   });
 
   r.get('/incidents/:id', async (req, res) => {
