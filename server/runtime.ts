@@ -11,7 +11,7 @@ import { Metrics } from './http/metrics.js';
 import { attachRedisAdapter } from './realtime/redisAdapter.js';
 import { ChangeFeed } from './db/changeFeed.js';
 import { renderView } from './http/routes/public/statusPage.js';
-import { statusPageView } from './http/presenters/statusPageView.js';
+import { statusPageView, uptimeToday } from './http/presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
 import { fastPath } from './http/fastPath.js';
 
@@ -45,7 +45,7 @@ export function createRuntime(deps: AppDeps): Runtime {
       .then((html) => {
         if (seq !== store.seq) return; // a newer rebuild already published
         stopTimer();
-        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });
+        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });

@@ -14,5 +14,13 @@
     root.innerHTML = msg.html;
     if (msg.title) document.title = msg.title + document.title.replace(/^[^·]*/, ' ').replace(/^\s+/, ' ');
     if (window.BeaconLocalTimes) window.BeaconLocalTimes(root);
+    // Today's cell of each uptime bar; the other 89 days only change at midnight (page reload).
+    Object.keys(msg.today || {}).forEach(function (id) {
+      var bar = document.querySelector('#uptime [data-component="' + id + '"] .day:last-child');
+      if (!bar) return;
+      bar.className = 'day level-' + msg.today[id].level;
+      bar.title = msg.today[id].tip;
+      bar.setAttribute('aria-label', msg.today[id].tip);
+    });
   });
 })();

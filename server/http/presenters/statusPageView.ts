@@ -22,12 +22,16 @@ export const STATUS_ICON: Record<string, string> = {
 export const eastern = (iso: string | null | undefined) =>
   iso ? DateTime.fromISO(iso, { zone: 'America/New_York' }).toFormat("ccc d LLL yyyy, HH:mm ZZZZ") : '';
 
-function componentView(c: PublicSnapshot['components'][number], s: PublicSnapshot) {
+function componentView(c: PublicSnapshot['components'][number]) {
+  return { ...c, label: STATUS_LABEL[c.status], icon: STATUS_ICON[c.status] };
+}
+
+/** The 90-day bars: rendered with the page, not pushed live (only today's cell changes during a day). */
+function uptimeView(c: PublicSnapshot['components'][number], s: PublicSnapshot) {
   const up = s.uptime.get(c.id);
   return {
-    ...c,
-    label: STATUS_LABEL[c.status],
-    icon: STATUS_ICON[c.status],
+    id: c.id,
+    name: c.name,
     uptime: up && {
       pct: up.uptime_pct.toFixed(2),
       days: up.days.map((d) => ({
@@ -44,17 +48,29 @@ export function statusPageView(s: PublicSnapshot) {
   const visible = s.components.filter((c) => !(c.only_show_if_degraded && c.status === 'operational'));
   const groups = visible
     .filter((c) => c.group)
-    .map((g) => ({ ...componentView(g, s), members: visible.filter((m) => m.group_id === g.id).map((m) => componentView(m, s)) }))
+    .map((g) => ({ ...componentView(g), members: visible.filter((m) => m.group_id === g.id).map((m) => componentView(m)) }))
     .filter((g) => g.members.length);
   const maintenanceView = (m: PublicSnapshot['maintenances'][number]) => ({ ...m, for_eastern: eastern(m.scheduled_for), until_eastern: eastern(m.scheduled_until) });
   return {
     status: s.status,
     groups,
-    ungrouped: visible.filter((c) => !c.group && !c.group_id).map((c) => componentView(c, s)),
+    ungrouped: visible.filter((c) => !c.group && !c.group_id).map((c) => componentView(c)),
+    uptimes: s.components.filter((c) => s.uptime.has(c.id)).map((c) => uptimeView(c, s)).filter((u) => u.uptime),
     incidents: s.unresolved,
     notices: s.announcements.filter((a) => a.kind === 'notice'),
     active: s.active.map(maintenanceView),
     upcoming: s.upcoming.map(maintenanceView),
     updatedAt: s.page.updated_at,
   };
+}
+
+/** Today's cell of each uptime bar, for the live push (the rest of the bars change only at midnight). */
+export function uptimeToday(s: PublicSnapshot): Record<string, { level: string; tip: string }> {
+  const out: Record<string, { level: string; tip: string }> = {};
+  for (const c of s.components) {
+    const up = uptimeView(c, s).uptime;
+    const today = up?.days[up.days.length - 1];
+    if (today) out[c.id] = { level: today.level, tip: today.tip };
+  }
+  return out;
 }
