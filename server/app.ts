@@ -57,7 +57,12 @@ export interface AppDeps {
 }
 
 /** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics): Express {
+/** Runtime hooks the app calls; `afterWrite` lets the outbox fan out right after a write commits. */
+export interface AppHooks {
+  afterWrite: () => void;
+}
+
+export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -78,6 +83,12 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
     }),
   );
   app.use(securityHeaders);
+  // A write's outbox events are committed by the time its response is sent: fan them out now
+  // instead of waiting for the dispatcher's next poll.
+  app.use((req, res, next) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') res.on('finish', () => hooks.afterWrite());
+    next();
+  });
   if (metrics) {
     countFastPathHits(app, metrics); // the fast path (fastPath.ts) bypasses the middleware below
     app.use(metrics.middleware);

@@ -28,11 +28,12 @@ export interface Runtime {
 }
 
 /** Wires the HTTP app, socket.io, the outbox dispatcher and time-driven jobs around one server. */
-export function createRuntime(deps: AppDeps): Runtime {
+export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolean } = {}): Runtime {
   const snapshot = new SnapshotStore(deps.database.db, deps.config, deps.clock, deps.logger);
   let gateway: RealtimeGateway | null = null;
   const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
-  const app = createApp(deps, snapshot, metrics);
+  const hooks = { afterWrite: () => {} };
+  const app = createApp(deps, snapshot, metrics, hooks);
   const server = http.createServer(fastPath(snapshot, app));
   gateway = new RealtimeGateway(server, deps);
   // After each rebuild: render the live part of the page once and broadcast it with the sequence.
@@ -52,6 +53,7 @@ export function createRuntime(deps: AppDeps): Runtime {
   const channels = deliveryChannels(deps);
   const shared = deps.database.driver === 'postgres';
   const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared);
+  if (opts.dispatchAfterWrite ?? true) hooks.afterWrite = () => void dispatcher.drain().catch((err) => deps.logger.error({ err }, 'outbox dispatch failed'));
   const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, (fired) => {
     for (const w of fired) metrics.slaLateness.observe(w.lateMs / 1000);
     void dispatcher.drain();

@@ -113,7 +113,11 @@ export class OutboxDispatcher {
 
   /** Sends due deliveries until none are due now. */
   async deliverDue(): Promise<number> {
-    const byName = new Map(this.channels.map((c) => [c.name, c]));
+    // Deliveries of a channel this instance lacks or has switched off wait (a rolling deploy, SMTP
+    // settings removed for a while) rather than being dead-lettered.
+    const enabled = this.channels.filter((c) => c.enabled());
+    if (!enabled.length) return 0;
+    const byName = new Map(enabled.map((c) => [c.name, c]));
     let sent = 0;
     for (;;) {
       const n = await this.db.transaction(async (tx) => {
@@ -121,7 +125,7 @@ export class OutboxDispatcher {
         const rows = await tx
           .select()
           .from(deliveries)
-          .where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, now)))
+          .where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, now), inArray(deliveries.channel, [...byName.keys()])))
           .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
           .limit(DELIVERY_BATCH)
           .for('update', { skipLocked: true });

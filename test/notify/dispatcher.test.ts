@@ -172,3 +172,25 @@ describe('outbox dispatcher', () => {
     expect(keys[0]).to.equal(keys[1]);
   });
 });
+
+describe('outbox fan-out right after a write', () => {
+  it('a staff write is fanned out and pushed without waiting for the dispatcher poll', async () => {
+    const s = await startTestServer({ now: T0, dispatchAfterWrite: true });
+    try {
+      const { db } = await testDatabase();
+      const api = new Client(s.baseUrl, (await staff('regular')).token);
+      const res = await api.post('/api/v1/incidents', { title: 'Kicked', severity: 2, message: 'x' });
+      expect(res.status).to.equal(201);
+      // The poll loop is not running in tests: only the post-write kick can dispatch the event.
+      const deadline = Date.now() + 3000;
+      let pending = 1;
+      while (pending && Date.now() < deadline) {
+        pending = (await db.select().from(outboxEvents)).filter((e) => !e.dispatchedAt).length;
+        if (pending) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(pending).to.equal(0);
+    } finally {
+      await s.close();
+    }
+  });
+});

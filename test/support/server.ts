@@ -35,14 +35,14 @@ export interface TestServer {
 }
 
 /** The real app on a loopback port, on the shared test database, with a clock the test controls. */
-export async function startTestServer(opts: { now?: string; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { now?: string; env?: Record<string, string>; dispatchAfterWrite?: boolean } = {}): Promise<TestServer> {
   const database = await testDatabase();
   const clock = new FixedClock(opts.now ?? '2026-11-29T12:00:00Z');
   const logs = new LogSink();
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...opts.env });
   const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET };
   // Background loops stay off: tests drive the dispatcher and watchers by hand with the fixed clock.
-  const runtime = createRuntime(deps);
+  const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false });
   const server = runtime.server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
