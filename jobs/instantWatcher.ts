@@ -12,6 +12,8 @@ const MAX_DELAY = 60 * 60_000;
 export class InstantWatcher<T> {
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** Tests drive tick() by hand with a fixed clock; a real timer would race them. */
+  timersEnabled = true;
 
   constructor(
     private readonly name: string,
@@ -30,7 +32,7 @@ export class InstantWatcher<T> {
   }
 
   async arm(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || !this.timersEnabled) return;
     const next = await this.next(this.clock.now());
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -28,7 +28,7 @@ export interface Runtime {
 }
 
 /** Wires the HTTP app, socket.io, the outbox dispatcher and time-driven jobs around one server. */
-export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolean } = {}): Runtime {
+export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolean; timers?: boolean } = {}): Runtime {
   const snapshot = new SnapshotStore(deps.database.db, deps.config, deps.clock, deps.logger);
   let gateway: RealtimeGateway | null = null;
   const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
@@ -62,6 +62,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     for (const n of fired) metrics.noticeLateness.observe(n.lateMs / 1000);
     void dispatcher.drain();
   });
+  slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = opts.timers ?? true;
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
   const PUBLIC_EVENTS = /^(incident\.(created|updated|resolved|reopened|changed|milestone)|component\.|maintenance|notice\.|sla_policy|reconnected)/;

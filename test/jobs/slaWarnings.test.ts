@@ -104,12 +104,14 @@ describe('SLA warnings', () => {
     const { token } = await staff('observer');
     const socket: Socket = connect(`${s.baseUrl}/staff`, { auth: { token }, transports: ['websocket'], forceNew: true });
     const anon: Socket = connect(`${s.baseUrl}/staff`, { transports: ['websocket'], forceNew: true });
+    // Listen at once: the refusal needs no database lookup and can arrive before the other socket connects.
+    const refusal = new Promise<string>((resolve) => anon.once('connect_error', (e) => resolve(e.message)));
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () => resolve());
         socket.once('connect_error', reject);
       });
-      const refused = await new Promise<string>((resolve) => anon.once('connect_error', (e) => resolve(e.message)));
+      const refused = await refusal;
       expect(refused).to.equal('unauthenticated');
       const inc = (await api.post('/api/v1/incidents', { title: 'down', severity: 1, message: 'x' })).body;
       const got = new Promise<any>((resolve) => socket.on('sla.breached', resolve));

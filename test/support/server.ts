@@ -42,7 +42,7 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...opts.env });
   const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET };
   // Background loops stay off: tests drive the dispatcher and watchers by hand with the fixed clock.
-  const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false });
+  const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false, timers: false });
   const server = runtime.server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const { port } = server.address() as AddressInfo;
