@@ -28,6 +28,7 @@ describe('maintenance API', () => {
 
   const watcher = (clock = s.clock) => {
     const w = new MaintenanceWatcher(s.deps.database.db, clock, createLogger('silent', new LogSink()));
+    w.timersEnabled = false; // the test ticks by hand; a real timer would race it
     watchers.push(w);
     return w;
   };

@@ -61,11 +61,13 @@ describe('SLA warnings', () => {
     const { db } = await testDatabase();
     const clock = new FixedClock(at(30));
     const first = new SlaWatcher(db, clock, createLogger('silent', new LogSink()));
+    first.timersEnabled = false;
     expect(await first.tick()).to.have.length(1);
     first.stop();
     // "Restart": a new watcher on the same rows, after being down across the 80 % and breach instants.
     clock.set(at(75));
     const second = new SlaWatcher(db, clock, createLogger('silent', new LogSink()));
+    second.timersEnabled = false;
     const fired = await second.tick();
     second.stop();
     expect(fired.map((f) => `${f.goal}:${f.level}`)).to.deep.equal(['work_start:breach']);
@@ -73,6 +75,7 @@ describe('SLA warnings', () => {
     const rows = await db.select().from(slaWarnings);
     expect(rows.map((r) => r.level).sort()).to.deep.equal(['50', '80', 'breach']);
     const third = new SlaWatcher(db, clock, createLogger('silent', new LogSink()));
+    third.timersEnabled = false;
     expect(await third.tick()).to.have.length(0);
     third.stop();
   });
@@ -82,7 +85,9 @@ describe('SLA warnings', () => {
     const { db } = await testDatabase();
     const clock = new FixedClock(at(30));
     const a = new SlaWatcher(db, clock, createLogger('silent', new LogSink()));
+    a.timersEnabled = false;
     const b = new SlaWatcher(db, clock, createLogger('silent', new LogSink()));
+    b.timersEnabled = false;
     const settled = await Promise.allSettled([a.tick(), b.tick()]);
     a.stop();
     b.stop();

@@ -145,6 +145,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     const id = res.body.id as string;
     await drain();
     const watcher = new MaintenanceWatcher(s.deps.database.db, s.clock, createLogger('silent', new LogSink()));
+    watcher.timersEnabled = false;
     try {
       for (const at of ['2026-12-06T02:30:00Z', '2026-12-06T03:00:00Z', '2026-12-06T06:30:00Z']) {
         s.clock.set(at);
