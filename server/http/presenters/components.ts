@@ -1,7 +1,7 @@
 import type { ComponentRow } from '../../domain/components/listComponents.js';
+import { iso } from './iso.js';
 
 export const PAGE_ID = 'beacon';
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** Statuspage's component object; used by the staff API, the public API, views and sockets. */
 export function presentComponent(c: ComponentRow, all?: ComponentRow[]) {

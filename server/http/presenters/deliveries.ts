@@ -1,6 +1,6 @@
 import type { deliveries } from '../../db/schema.js';
+import { iso } from './iso.js';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export function presentDelivery(d: typeof deliveries.$inferSelect, eventType: string) {
   return {

@@ -3,8 +3,8 @@ import { slaOf, type IncidentRow } from '../../domain/incidents/getIncident.js';
 import { impactOf, milestones, nearestDeadline, type SlaPolicy } from '../../domain/incidents/sla.js';
 import { presentComponent } from './components.js';
 import { presentPublicUpdate } from './publicIncidents.js';
+import { iso } from './iso.js';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export function presentSla(incident: IncidentRow, policy: SlaPolicy, now: Date) {
   const sla = slaOf(incident, policy, now);

@@ -2,8 +2,8 @@ import type { components as componentsTable, incidentUpdates } from '../../db/sc
 import type { IncidentRow } from '../../domain/incidents/getIncident.js';
 import { impactOf } from '../../domain/incidents/sla.js';
 import { PAGE_ID, presentComponent } from './components.js';
+import { iso } from './iso.js';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** A public incident update: exactly Statuspage's fields, nothing staff-only. */
 export function presentPublicUpdate(u: typeof incidentUpdates.$inferSelect) {

@@ -1,7 +1,7 @@
 import type { MaintenanceDetail } from '../../domain/maintenance/getMaintenance.js';
 import { PAGE_ID, presentComponent } from './components.js';
+import { iso } from './iso.js';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 export const OVERRUN_GRACE_MS = 15 * 60_000;
 
 /**

@@ -1,6 +1,6 @@
 import type { apiTokens, auditLog, users } from '../../db/schema.js';
+import { iso } from './iso.js';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 export function presentUser(u: typeof users.$inferSelect) {
   return {

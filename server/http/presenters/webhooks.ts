@@ -1,6 +1,6 @@
 import type { WebhookRow } from '../../domain/webhooks/createWebhook.js';
+import { iso } from './iso.js';
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 /** A webhook endpoint for staff; the secret is never part of it (shown once, at creation). */
 export function presentWebhook(w: WebhookRow) {
