@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Client } from '../support/client.js';
-import { staff } from '../support/factories.js';
+import { PASSWORD, staff } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 type Who = 'anonymous' | 'observer' | 'regular' | 'admin';
@@ -54,7 +54,6 @@ describe('authorization matrix: foundation endpoints', () => {
     const anon = await new Client(s.baseUrl).get('/console/users', { accept: 'text/html' });
     expect(anon.status).to.equal(303);
     expect(anon.headers.get('location')).to.equal('/console/login?next=%2Fconsole%2Fusers');
-    const { PASSWORD } = await import('../support/factories.js');
     for (const role of ['observer', 'regular'] as const) {
       const who = await staff(role);
       const c = new Client(s.baseUrl);

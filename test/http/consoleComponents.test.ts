@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { Client } from '../support/client.js';
+import { Client, signInAs } from '../support/client.js';
 import { component } from '../support/components.js';
-import { PASSWORD, staff } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 describe('console: components', () => {
@@ -9,12 +8,7 @@ describe('console: components', () => {
   before(async () => (s = await startTestServer()));
   after(() => s.close());
 
-  async function signIn(role: 'admin' | 'regular' | 'observer') {
-    const who = await staff(role);
-    const c = new Client(s.baseUrl);
-    expect((await c.form('/console/login', { email: who.email, password: PASSWORD })).status).to.equal(303);
-    return { c, api: new Client(s.baseUrl, who.token) };
-  }
+  const signIn = (role: 'admin' | 'regular' | 'observer') => signInAs(s.baseUrl, role);
   const html = { accept: 'text/html' };
 
   it('admin creates a group and a component in it through the forms', async () => {

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import { formatDuration } from '../../server/http/presenters/durations.js';
-import { Client } from '../support/client.js';
-import { PASSWORD, staff } from '../support/factories.js';
+import { Client, signInAs } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const html = { accept: 'text/html' };
@@ -12,12 +11,7 @@ describe('console: SLA policy and report', () => {
   before(async () => (s = await startTestServer()));
   after(() => s.close());
 
-  async function signIn(role: 'admin' | 'regular' | 'observer') {
-    const who = await staff(role);
-    const c = new Client(s.baseUrl);
-    expect((await c.form('/console/login', { email: who.email, password: PASSWORD })).status).to.equal(303);
-    return { c, api: new Client(s.baseUrl, who.token) };
-  }
+  const signIn = (role: 'admin' | 'regular' | 'observer') => signInAs(s.baseUrl, role);
 
   /** Every field of the policy form, prefilled from the current policy (minutes; '' = no goal). */
   async function policyFields(api: Client, overrides: Record<string, string> = {}) {

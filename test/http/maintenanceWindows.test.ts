@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { auditLog, outboxEvents } from '../../server/db/schema.js';
 import { Client } from '../support/client.js';
-import { staff } from '../support/factories.js';
+import { PASSWORD, staff } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 const NOW = '2026-11-29T12:00:00.000Z'; // a Sunday
@@ -87,7 +87,6 @@ describe('maintenance windows: console change and its announcement', () => {
   after(() => s.close());
 
   it('an admin announces new windows from the console; the status page and announcements show the notice', async () => {
-    const { PASSWORD } = await import('../support/factories.js');
     const who = await staff('admin');
     const c = new Client(s.baseUrl);
     await c.form('/console/login', { email: who.email, password: PASSWORD });

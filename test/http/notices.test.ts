@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { auditLog, outboxEvents } from '../../server/db/schema.js';
-import { Client } from '../support/client.js';
-import { PASSWORD, staff } from '../support/factories.js';
+import { Client, signInAs } from '../support/client.js';
+import { staff } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 // The test server's clock is fixed at 2026-11-29T12:00:00Z.
@@ -107,12 +107,7 @@ describe('notices', () => {
   });
 
   describe('console', () => {
-    async function signIn(role: 'admin' | 'regular' | 'observer') {
-      const who = await staff(role);
-      const c = new Client(s.baseUrl);
-      expect((await c.form('/console/login', { email: who.email, password: PASSWORD })).status).to.equal(303);
-      return { c, api: new Client(s.baseUrl, who.token) };
-    }
+    const signIn = (role: 'admin' | 'regular' | 'observer') => signInAs(s.baseUrl, role);
     const html = { accept: 'text/html' };
 
     it('creates a notice through the form (blank publish = now) and escapes its text', async () => {

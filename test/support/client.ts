@@ -1,3 +1,5 @@
+import { PASSWORD, staff } from './factories.js';
+
 /** A small fetch wrapper: JSON in and out, optional bearer token, a cookie jar for console flows. */
 export class Client {
   private cookies = new Map<string, string>();
@@ -62,4 +64,16 @@ export class Client {
   hasCookie(name: string) {
     return this.cookies.has(name);
   }
+}
+
+/**
+ * Signs a fresh staff member of `role` into the console: `c` holds the session cookie, `api` the
+ * same person's bearer token.
+ */
+export async function signInAs(baseUrl: string, role: 'admin' | 'regular' | 'observer') {
+  const who = await staff(role);
+  const c = new Client(baseUrl);
+  const res = await c.form('/console/login', { email: who.email, password: PASSWORD });
+  if (res.status !== 303) throw new Error(`console sign-in failed with ${res.status}`);
+  return { c, api: new Client(baseUrl, who.token), who };
 }
