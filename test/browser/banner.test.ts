@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
 import { Client } from '../support/client.js';
-import { staff } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { launchBrowser, pageErrors, serveSite, settle, until, type StaticSite } from './browser.js';
+import type { TestServer } from '../support/server.js';
+import { browserSuite, pageErrors, serveSite, settle, until, type StaticSite } from './browser.js';
 
 const T = '2026-11-29T12:00:00.000Z';
 const at = (minutes: number) => new Date(Date.parse(T) + minutes * 60_000).toISOString();
@@ -35,9 +34,8 @@ describe('embeddable announcement banner', () => {
   let context: BrowserContext | null = null;
   let api: Client;
 
+  browserSuite(T, (e) => ({ s, browser, context, api } = e));
   before(async () => {
-    browser = await launchBrowser();
-    s = await startTestServer({ now: T });
     site = await serveSite({
       '/': hostPage(s.baseUrl),
       '/kinds': hostPage(s.baseUrl, 'data-beacon-kinds="maintenance, notice"'),
@@ -46,19 +44,7 @@ describe('embeddable announcement banner', () => {
     });
   });
   after(async () => {
-    await browser?.close();
     await site?.close();
-    await s?.close();
-  });
-  beforeEach(async () => {
-    s.clock.set(T);
-    await settle(s); // the tables were just truncated
-    api = new Client(s.baseUrl, (await staff('regular')).token);
-    context = await browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = null;
   });
 
   it('is served cross-origin as JavaScript with a short public cache', async () => {

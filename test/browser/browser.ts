@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { TestServer } from '../support/server.js';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { Client } from '../support/client.js';
+import { staff } from '../support/factories.js';
+import { startTestServer, type TestServer } from '../support/server.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -86,4 +88,41 @@ export async function serveSite(pages: Record<string, string>): Promise<StaticSi
         server.close(() => r());
       }),
   };
+}
+
+export interface BrowserEnv {
+  s: TestServer;
+  browser: Browser;
+  context: BrowserContext | null;
+  api: Client;
+}
+
+/**
+ * The hooks every browser suite needs: one Chromium and one Beacon (fixed clock at `now`) per
+ * suite, a fresh browser context and a regular staff member's API client per test. `bind` hands
+ * the current objects to the suite's own variables after each hook.
+ */
+export function browserSuite(now: string, bind: (env: BrowserEnv) => void): void {
+  const env = { context: null } as BrowserEnv;
+  before(async () => {
+    env.browser = await launchBrowser();
+    env.s = await startTestServer({ now });
+    bind(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.s?.close();
+  });
+  beforeEach(async () => {
+    env.s.clock.set(now);
+    await settle(env.s); // the tables were just truncated
+    env.api = new Client(env.s.baseUrl, (await staff('regular')).token);
+    env.context = await env.browser.newContext();
+    bind(env);
+  });
+  afterEach(async () => {
+    await env.context?.close();
+    env.context = null;
+    bind(env);
+  });
 }

@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { Client } from '../support/client.js';
-import { staff } from '../support/factories.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-import { launchBrowser, pageErrors, settle, until } from './browser.js';
+import type { TestServer } from '../support/server.js';
+import { browserSuite, pageErrors, settle, until } from './browser.js';
 
 const T = '2026-11-29T12:00:00.000Z';
 
@@ -13,24 +12,7 @@ describe('public status page (live)', () => {
   let context: BrowserContext | null = null;
   let api: Client;
 
-  before(async () => {
-    browser = await launchBrowser();
-    s = await startTestServer({ now: T });
-  });
-  after(async () => {
-    await browser?.close();
-    await s?.close();
-  });
-  beforeEach(async () => {
-    s.clock.set(T);
-    await settle(s); // the tables were just truncated
-    api = new Client(s.baseUrl, (await staff('regular')).token);
-    context = await browser.newContext();
-  });
-  afterEach(async () => {
-    await context?.close();
-    context = null;
-  });
+  browserSuite(T, (e) => ({ s, browser, context, api } = e));
 
   it('shows "All Systems Operational" when nothing is wrong', async () => {
     const page = await context!.newPage();

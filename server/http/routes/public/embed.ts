@@ -1,10 +1,26 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
 import type { AppDeps } from '../../../app.js';
 import { ROOT } from '../../../paths.js';
 
-const BANNER = path.join(ROOT, 'public', 'embed', 'banner.js');
+const PARTS = path.join(ROOT, 'public', 'embed', 'banner');
+
+/**
+ * The banner is kept as one file per responsibility (origin, dismissals, rendering, HTTP,
+ * socket.io, start-up) and served as one plain-ES5 script: the parts, in file-name order, inside a
+ * single closure. No build step: joining is all there is to it.
+ */
+export async function bannerScript(): Promise<Buffer> {
+  const names = (await readdir(PARTS)).filter((n) => n.endsWith('.js')).sort();
+  const parts = await Promise.all(names.map((n) => readFile(path.join(PARTS, n), 'utf8')));
+  const [doc, ...rest] = parts;
+  const docComment = /^\/\*![\s\S]*?\*\/\n/.exec(doc ?? '')?.[0] ?? '';
+  const body = [(doc ?? '').slice(docComment.length), ...rest].join('\n');
+  return Buffer.from(
+    `${docComment}(function (window, document) {\n'use strict';\nif (!window || !document || window.BeaconBanner) return;\n\n${body}\n})(typeof window !== 'undefined' ? window : undefined, typeof document !== 'undefined' ? document : undefined);\n`,
+  );
+}
 
 /**
  * `GET /embed/banner.js`: the announcement banner other web apps include with one script tag.
@@ -12,11 +28,11 @@ const BANNER = path.join(ROOT, 'public', 'embed', 'banner.js');
  */
 export function embedRoutes(deps: AppDeps): Router {
   const r = Router();
-  // Read once per process in production; re-read in development so edits show without a restart.
+  // Joined once per process in production; re-read in development so edits show without a restart.
   let cached: Promise<Buffer> | null = null;
   const load = () => {
-    if (deps.config.NODE_ENV === 'development') return readFile(BANNER);
-    cached ??= readFile(BANNER).catch((err: unknown) => {
+    if (deps.config.NODE_ENV === 'development') return bannerScript();
+    cached ??= bannerScript().catch((err: unknown) => {
       cached = null;
       throw err;
     });
