@@ -3,10 +3,7 @@ import express, { type Express } from 'express';
 import { ROOT } from './paths.js';
 import { engine } from 'express-handlebars';
 import { pinoHttp } from 'pino-http';
-import type { Clock } from './clock.js';
-import type { Config } from './config.js';
-import type { Database } from './db/client.js';
-import type { Logger } from './logger.js';
+import type { AppDeps } from './deps.js';
 import './http/types.js';
 import { bearerAuth, sessionAuth } from './http/auth.js';
 import { csrf } from './http/csrf.js';
@@ -47,21 +44,12 @@ import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
 
 export { ROOT };
 
-export interface AppDeps {
-  config: Config;
-  database: Database;
-  clock: Clock;
-  logger: Logger;
-  /** From SESSION_SECRET or generated once and kept in the database. */
-  sessionSecret: string;
-}
-
-/** Builds the Express app without listening, so tests drive it in-process. */
 /** Runtime hooks the app calls; `afterWrite` lets the outbox fan out right after a write commits. */
 export interface AppHooks {
   afterWrite: () => void;
 }
 
+/** Builds the Express app without listening, so tests drive it in-process. */
 export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }): Express {
   const app = express();
   app.disable('x-powered-by');

@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { createApp, type AppDeps } from './app.js';
+import { createApp } from './app.js';
+import type { AppDeps } from './deps.js';
 import { startJobs } from '../jobs/registry.js';
 import { MaintenanceWatcher } from '../jobs/maintenanceWatcher.js';
 import { SlaWatcher } from '../jobs/slaWatcher.js';
@@ -11,7 +12,7 @@ import { Metrics } from './http/metrics.js';
 import { attachRedisAdapter } from './realtime/redisAdapter.js';
 import { ChangeFeed } from './db/changeFeed.js';
 import { renderView } from './http/routes/public/statusPage.js';
-import { statusPageView, uptimeToday } from './http/presenters/statusPageView.js';
+import { statusPageView, uptimeToday } from './presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
 import { fastPath } from './http/fastPath.js';
 

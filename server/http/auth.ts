@@ -4,7 +4,7 @@ import { resolveApiToken } from '../domain/access/resolveApiToken.js';
 import { resolveSession } from '../domain/access/resolveSession.js';
 import { forbidden, unauthenticated } from '../domain/errors.js';
 import { can, type Permission } from '../domain/roles.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { ctxOf } from './context.js';
 
 export const SESSION_COOKIE = 'beacon_session';

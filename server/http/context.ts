@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Ctx } from '../domain/context.js';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 
 /** Builds the verb context for one request: actor, database, the clock's now, request id. */
 export function ctxOf(deps: AppDeps, req: Request): Ctx {

@@ -1,5 +1,5 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import type { Db, Executor } from '../db/client.js';
 import { components, incidentComponents, maintenanceComponents, subscribers } from '../db/schema.js';
 import { subscriberLinks } from '../domain/subscribers/links.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { ROOT } from '../paths.js';
-import { eastern } from '../http/presenters/statusPageView.js';
+import { eastern } from '../presenters/statusPageView.js';
 import type { SendResult } from './channel.js';
 
 // ---- templates: views/emails/<name>.<html|text>.hbs, compiled once per process ----------------

@@ -1,4 +1,4 @@
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import type { DeliveryChannel } from './channel.js';
 import { emailChannels } from './emailChannel.js';
 import { webhookChannel } from './webhookChannel.js';

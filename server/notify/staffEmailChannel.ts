@@ -1,5 +1,5 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { maintenances, users } from '../db/schema.js';
 import type { DeliveryChannel, OutboxEvent } from './channel.js';
 import { bothZones, Mailer, messageIdOf, renderEmail } from './mailer.js';

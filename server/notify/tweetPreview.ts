@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { incidents, incidentStatuses } from '../db/schema.js';
 import { notFound } from '../domain/errors.js';
 import { TWEET_MAX, tweetLength } from './tweetText.js';

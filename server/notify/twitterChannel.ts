@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
 import { deliveries, incidentEvents, incidents, incidentUpdates, maintenances } from '../db/schema.js';

@@ -1,11 +1,11 @@
 import { desc, eq } from 'drizzle-orm';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import type { Db, Executor } from '../db/client.js';
 import { components, incidentComponents, incidents, incidentUpdates, webhookEndpoints } from '../db/schema.js';
 import { getMaintenance } from '../domain/maintenance/getMaintenance.js';
-import { presentComponent } from '../http/presenters/components.js';
-import { presentPublicIncident } from '../http/presenters/publicIncidents.js';
-import { presentPublicMaintenance } from '../http/presenters/publicMaintenance.js';
+import { presentComponent } from '../presenters/components.js';
+import { presentPublicIncident } from '../presenters/publicIncidents.js';
+import { presentPublicMaintenance } from '../presenters/publicMaintenance.js';
 import type { DeliveryChannel, OutboxEvent, PlannedDelivery, SendResult } from './channel.js';
 import { postWebhook, retryAfterAt } from './webhookPost.js';
 

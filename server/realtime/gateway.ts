@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { parse as parseCookies } from 'cookie';
 import { Server, type Namespace } from 'socket.io';
-import type { AppDeps } from '../app.js';
+import type { AppDeps } from '../deps.js';
 import { resolveApiToken } from '../domain/access/resolveApiToken.js';
 import { resolveSession } from '../domain/access/resolveSession.js';
 import { SESSION_COOKIE } from '../http/auth.js';

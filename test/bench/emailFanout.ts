@@ -3,7 +3,7 @@
 // Run: npm run bench:email   (DATABASE_URL=postgres://… to measure on PostgreSQL instead of PGlite)
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import type { AppDeps } from '../../server/app.js';
+import type { AppDeps } from '../../server/deps.js';
 import { systemClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { openDatabase, runMigrations } from '../../server/db/client.js';

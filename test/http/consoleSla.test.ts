@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDuration } from '../../server/http/presenters/durations.js';
+import { formatDuration } from '../../server/presenters/durations.js';
 import { Client, signInAs } from '../support/client.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 

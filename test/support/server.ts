@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import type { AppDeps } from '../../server/app.js';
+import type { AppDeps } from '../../server/deps.js';
 import { createRuntime, type Runtime } from '../../server/runtime.js';
 import { fullPathOf } from '../../server/http/fastPath.js';
 import { FixedClock } from '../../server/clock.js';

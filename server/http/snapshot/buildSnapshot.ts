@@ -6,9 +6,9 @@ import { listComponents } from '../../domain/components/listComponents.js';
 import { componentsOf } from '../../domain/maintenance/getMaintenance.js';
 import { announcementsAt, nextMaintenanceLead, type Announcement } from '../../domain/public/announcements.js';
 import { overallStatus } from '../../domain/public/overallStatus.js';
-import { PAGE_ID, presentComponent } from '../presenters/components.js';
-import { presentPublicIncident, type PublicIncident } from '../presenters/publicIncidents.js';
-import { presentPublicMaintenance, OVERRUN_GRACE_MS, type PublicMaintenance } from '../presenters/publicMaintenance.js';
+import { PAGE_ID, presentComponent } from '../../presenters/components.js';
+import { presentPublicIncident, type PublicIncident } from '../../presenters/publicIncidents.js';
+import { presentPublicMaintenance, OVERRUN_GRACE_MS, type PublicMaintenance } from '../../presenters/publicMaintenance.js';
 import { loadUptime } from './uptimeHistory.js';
 
 export interface PublicSnapshot {

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { listAuditLog } from '../../../domain/listAuditLog.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentAuditEntry } from '../../presenters/staff.js';
+import { presentAuditEntry } from '../../../presenters/staff.js';
 import { parse } from '../../validate.js';
 
 const query = z.strictObject({

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { components, componentStatuses } from '../../../db/schema.js';
 import { createComponent } from '../../../domain/components/createComponent.js';
 import { deleteComponent } from '../../../domain/components/deleteComponent.js';
@@ -10,7 +10,7 @@ import { updateComponent } from '../../../domain/components/updateComponent.js';
 import { notFound } from '../../../domain/errors.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentComponent } from '../../presenters/components.js';
+import { presentComponent } from '../../../presenters/components.js';
 import { parse, uuidParam } from '../../validate.js';
 
 const fields = {

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { deliveryStatusFilter, listDeliveries } from '../../../domain/deliveries/listDeliveries.js';
 import { retryDeadDelivery } from '../../../domain/deliveries/retryDeadDelivery.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentDelivery } from '../../presenters/deliveries.js';
+import { presentDelivery } from '../../../presenters/deliveries.js';
 import { parse } from '../../validate.js';
 
 export const deliveriesQuery = z.strictObject({

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { addInternalNote } from '../../../domain/incidents/addInternalNote.js';
 import { changeIncident } from '../../../domain/incidents/changeIncident.js';
 import { createIncident } from '../../../domain/incidents/createIncident.js';
@@ -11,7 +11,7 @@ import { recordMilestone } from '../../../domain/incidents/recordMilestone.js';
 import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentIncident, presentUpdate } from '../../presenters/incidents.js';
+import { presentIncident, presentUpdate } from '../../../presenters/incidents.js';
 import { parse, uuidParam } from '../../validate.js';
 import { createIncidentBody, listQuery, messageField, milestoneBody, patchBody, updateBody } from './incidentFields.js';
 

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { maintenanceStatuses } from '../../../db/schema.js';
 import type { MaintenanceDetail } from '../../../domain/maintenance/getMaintenance.js';
 import type { WindowOccurrence } from '../../../domain/maintenance/windows.js';
-import { presentComponent, PAGE_ID } from '../../presenters/components.js';
+import { presentComponent, PAGE_ID } from '../../../presenters/components.js';
 import { isoDate } from '../../validate.js';
 import { messageField, titleField } from './incidentFields.js';
-import { iso } from '../../presenters/iso.js';
+import { iso } from '../../../presenters/iso.js';
 
 const componentIds = z.array(z.string().uuid('must be a component id')).max(100);
 const reasonField = z.string().trim().min(1, 'is required').max(2_000, 'must be at most 2000 characters');

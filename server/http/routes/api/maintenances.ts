@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { cancelMaintenance } from '../../../domain/maintenance/cancelMaintenance.js';
 import { completeMaintenance, verifyMaintenance } from '../../../domain/maintenance/completeMaintenance.js';
 import { getMaintenance } from '../../../domain/maintenance/getMaintenance.js';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { noticeLevels } from '../../../db/schema.js';
 import { isNoticeActive } from '../../../domain/notices/activeNotices.js';
 import { createNotice } from '../../../domain/notices/createNotice.js';

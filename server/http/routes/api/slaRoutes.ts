@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
 import { slaReportCsv } from '../../../domain/incidents/slaReport.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentUser } from '../../presenters/staff.js';
+import { presentUser } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, passwordField, roleField } from './fields.js';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { createWebhook } from '../../../domain/webhooks/createWebhook.js';
 import { deleteWebhook } from '../../../domain/webhooks/deleteWebhook.js';
 import { getWebhook, listWebhooks } from '../../../domain/webhooks/listWebhooks.js';
@@ -8,7 +8,7 @@ import { testWebhook } from '../../../domain/webhooks/testWebhook.js';
 import { updateWebhook } from '../../../domain/webhooks/updateWebhook.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentWebhook } from '../../presenters/webhooks.js';
+import { presentWebhook } from '../../../presenters/webhooks.js';
 import { parse, uuidParam } from '../../validate.js';
 
 const fields = {

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { componentStatuses, type ComponentStatus } from '../../../db/schema.js';
 import { createComponent } from '../../../domain/components/createComponent.js';
 import { deleteComponent } from '../../../domain/components/deleteComponent.js';
@@ -9,7 +9,7 @@ import { updateComponent } from '../../../domain/components/updateComponent.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { checkbox, renderFormError } from '../../forms.js';
-import { presentComponent } from '../../presenters/components.js';
+import { presentComponent } from '../../../presenters/components.js';
 import { parse, uuidParam } from '../../validate.js';
 
 export const STATUS_LABELS: Record<ComponentStatus, string> = {

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
 import { listComponents } from '../../../domain/components/listComponents.js';
 import { addInternalNote } from '../../../domain/incidents/addInternalNote.js';
@@ -16,9 +16,9 @@ import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
-import { formatDuration } from '../../presenters/durations.js';
-import { presentIncident } from '../../presenters/incidents.js';
-import { MILESTONE_LABELS } from '../../presenters/labels.js';
+import { formatDuration } from '../../../presenters/durations.js';
+import { presentIncident } from '../../../presenters/incidents.js';
+import { MILESTONE_LABELS } from '../../../presenters/labels.js';
 import { parse, uuidParam } from '../../validate.js';
 import { componentChangesFrom, createForm, milestoneForm, noteForm, severityForm, updateForm } from './incidentForms.js';
 

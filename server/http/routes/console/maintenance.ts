@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { listComponents } from '../../../domain/components/listComponents.js';
 import { DomainError } from '../../../domain/errors.js';
 import { cancelMaintenance } from '../../../domain/maintenance/cancelMaintenance.js';

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { changeMaintenanceWindows, describeRules } from '../../../domain/maintenance/changeMaintenanceWindows.js';
 import { invalid } from '../../../domain/errors.js';
 import type { WindowRule } from '../../../domain/maintenance/windows.js';

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { serialize } from 'cookie';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { endSession } from '../../../domain/access/endSession.js';
 import { startSession } from '../../../domain/access/startSession.js';
 import type { Actor } from '../../../domain/context.js';

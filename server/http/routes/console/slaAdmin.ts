@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { invalid } from '../../../domain/errors.js';
 import { milestones, type Milestone, type SlaPolicy } from '../../../domain/incidents/sla.js';
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
@@ -9,8 +9,8 @@ import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
-import { formatDuration } from '../../presenters/durations.js';
-import { MILESTONE_LABELS } from '../../presenters/labels.js';
+import { formatDuration } from '../../../presenters/durations.js';
+import { MILESTONE_LABELS } from '../../../presenters/labels.js';
 import { reportQuery, reportRange } from '../api/slaRoutes.js';
 
 const SEVERITIES = ['1', '2', '3', '4'] as const;

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { createApiToken } from '../../../domain/access/createApiToken.js';
 import { listApiTokens } from '../../../domain/access/listApiTokens.js';
 import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
@@ -12,7 +12,7 @@ import { roles } from '../../../domain/roles.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { checkbox, renderFormError } from '../../forms.js';
-import { presentAuditEntry, presentToken, presentUser } from '../../presenters/staff.js';
+import { presentAuditEntry, presentToken, presentUser } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, roleField } from '../api/fields.js';
 

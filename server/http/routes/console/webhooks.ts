@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { listComponents, type ComponentRow } from '../../../domain/components/listComponents.js';
 import { createWebhook, type WebhookRow } from '../../../domain/webhooks/createWebhook.js';
 import { deleteWebhook } from '../../../domain/webhooks/deleteWebhook.js';
@@ -10,7 +10,7 @@ import { updateWebhook } from '../../../domain/webhooks/updateWebhook.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { checkbox, renderFormError } from '../../forms.js';
-import { presentWebhook } from '../../presenters/webhooks.js';
+import { presentWebhook } from '../../../presenters/webhooks.js';
 import { parse, uuidParam } from '../../validate.js';
 
 // Console form fields arrive as strings; repeated `components` checkboxes arrive as an array.

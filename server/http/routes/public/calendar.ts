@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import ical from 'ical-generator';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { listMaintenances } from '../../../domain/maintenance/listMaintenances.js';
 
 /** `GET /maintenance.ics`: upcoming and in-progress maintenance for calendar apps to subscribe to. */

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Router } from 'express';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { ROOT } from '../../../paths.js';
 
 const PARTS = path.join(ROOT, 'public', 'embed', 'banner');

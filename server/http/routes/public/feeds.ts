@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { Feed } from 'feed';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { sendCached } from '../../publicResponse.js';
 import type { PublicSnapshot } from '../../snapshot/buildSnapshot.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { notFound } from '../../../domain/errors.js';
 import { preflight, sendPrepared } from '../../publicResponse.js';
 import type { SnapshotStore } from '../../snapshot/snapshotStore.js';

@@ -1,13 +1,13 @@
 import { Router, type Express } from 'express';
 import { desc, eq, gte, and, lt, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { incidentComponents, incidents, incidentUpdates, components } from '../../../db/schema.js';
 import { getMaintenance } from '../../../domain/maintenance/getMaintenance.js';
 import { notFound } from '../../../domain/errors.js';
-import { presentPublicIncident } from '../../presenters/publicIncidents.js';
-import { presentPublicMaintenance } from '../../presenters/publicMaintenance.js';
-import { eastern, statusPageView } from '../../presenters/statusPageView.js';
+import { presentPublicIncident } from '../../../presenters/publicIncidents.js';
+import { presentPublicMaintenance } from '../../../presenters/publicMaintenance.js';
+import { eastern, statusPageView } from '../../../presenters/statusPageView.js';
 import { PAGE_POLICY, sendCached } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
 import type { PublicSnapshot } from '../../snapshot/buildSnapshot.js';

@@ -2,7 +2,7 @@ import express, { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { asc } from 'drizzle-orm';
 import { z } from 'zod';
-import type { AppDeps } from '../../../app.js';
+import type { AppDeps } from '../../../deps.js';
 import { components } from '../../../db/schema.js';
 import { DomainError, rateLimited } from '../../../domain/errors.js';
 import { confirmSubscription } from '../../../domain/subscribers/confirmSubscription.js';

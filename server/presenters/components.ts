@@ -1,4 +1,4 @@
-import type { ComponentRow } from '../../domain/components/listComponents.js';
+import type { ComponentRow } from '../domain/components/listComponents.js';
 import { iso } from './iso.js';
 
 export const PAGE_ID = 'beacon';

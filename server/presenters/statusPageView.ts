@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { PublicSnapshot } from '../snapshot/buildSnapshot.js';
+import type { PublicSnapshot } from '../http/snapshot/buildSnapshot.js';
 
 export const STATUS_LABEL: Record<string, string> = {
   operational: 'Operational',

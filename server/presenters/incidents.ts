@@ -1,6 +1,6 @@
-import type { components as componentsTable, incidentEvents, incidentUpdates } from '../../db/schema.js';
-import { slaOf, type IncidentRow } from '../../domain/incidents/getIncident.js';
-import { impactOf, milestones, nearestDeadline, type SlaPolicy } from '../../domain/incidents/sla.js';
+import type { components as componentsTable, incidentEvents, incidentUpdates } from '../db/schema.js';
+import { slaOf, type IncidentRow } from '../domain/incidents/getIncident.js';
+import { impactOf, milestones, nearestDeadline, type SlaPolicy } from '../domain/incidents/sla.js';
 import { presentComponent } from './components.js';
 import { presentPublicUpdate } from './publicIncidents.js';
 import { iso } from './iso.js';

@@ -1,6 +1,6 @@
-import type { components as componentsTable, incidentUpdates } from '../../db/schema.js';
-import type { IncidentRow } from '../../domain/incidents/getIncident.js';
-import { impactOf } from '../../domain/incidents/sla.js';
+import type { components as componentsTable, incidentUpdates } from '../db/schema.js';
+import type { IncidentRow } from '../domain/incidents/getIncident.js';
+import { impactOf } from '../domain/incidents/sla.js';
 import { PAGE_ID, presentComponent } from './components.js';
 import { iso } from './iso.js';
 

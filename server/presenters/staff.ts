@@ -1,4 +1,4 @@
-import type { apiTokens, auditLog, users } from '../../db/schema.js';
+import type { apiTokens, auditLog, users } from '../db/schema.js';
 import { iso } from './iso.js';
 
 

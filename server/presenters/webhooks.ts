@@ -1,4 +1,4 @@
-import type { WebhookRow } from '../../domain/webhooks/createWebhook.js';
+import type { WebhookRow } from '../domain/webhooks/createWebhook.js';
 import { iso } from './iso.js';
 
 

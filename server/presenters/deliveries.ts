@@ -1,4 +1,4 @@
-import type { deliveries } from '../../db/schema.js';
+import type { deliveries } from '../db/schema.js';
 import { iso } from './iso.js';
 
 

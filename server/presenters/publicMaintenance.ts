@@ -1,4 +1,4 @@
-import type { MaintenanceDetail } from '../../domain/maintenance/getMaintenance.js';
+import type { MaintenanceDetail } from '../domain/maintenance/getMaintenance.js';
 import { PAGE_ID, presentComponent } from './components.js';
 import { iso } from './iso.js';
 
