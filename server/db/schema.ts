@@ -146,6 +146,16 @@ export const components = pgTable('components', {
 export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
 
+export interface BackdatedMilestone {
+  /** The milestone time as recorded (earlier than `recorded_at`). */
+  at: string;
+  recorded_at: string;
+  reason: string;
+  actor_id: string | null;
+  actor_name: string | null;
+}
+export type BackdatedMilestones = Partial<Record<'work_start' | 'temporary_fix' | 'final_fix', BackdatedMilestone>>;
+
 export const incidents = pgTable(
   'incidents',
   {
@@ -162,6 +172,8 @@ export const incidents = pgTable(
     resolvedAt: ts('resolved_at'),
     /** SLA goals (ms per milestone) frozen when the incident closes; null while open = current policy. */
     slaGoals: jsonb('sla_goals'),
+    /** Milestones recorded with a time earlier than when they were entered: who, when and why. */
+    backdatedMilestones: jsonb('backdated_milestones').$type<BackdatedMilestones>().notNull().default({}),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },

@@ -1,4 +1,4 @@
-import type { components as componentsTable, incidentEvents, incidentUpdates } from '../db/schema.js';
+import type { BackdatedMilestones, components as componentsTable, incidentEvents, incidentUpdates } from '../db/schema.js';
 import { slaOf, type IncidentRow } from '../domain/incidents/getIncident.js';
 import { impactOf, milestones, nearestDeadline, type SlaPolicy } from '../domain/incidents/sla.js';
 import { presentComponent } from './components.js';
@@ -11,6 +11,12 @@ export function presentSla(incident: IncidentRow, policy: SlaPolicy, now: Date) 
   return Object.fromEntries(
     milestones.map((m) => [m, { due_at: iso(sla[m].due_at), met_at: iso(sla[m].met_at), state: sla[m].state }]),
   ) as Record<(typeof milestones)[number], { due_at: string | null; met_at: string | null; state: string }>;
+}
+
+function presentBackdated(marks: BackdatedMilestones) {
+  return Object.fromEntries(
+    milestones.filter((m) => marks[m]).map((m) => [m, { at: marks[m]!.at, recorded_at: marks[m]!.recorded_at, reason: marks[m]!.reason, by: { id: marks[m]!.actor_id, name: marks[m]!.actor_name } }]),
+  ) as Partial<Record<(typeof milestones)[number], { at: string; recorded_at: string; reason: string; by: { id: string | null; name: string | null } }>>;
 }
 
 /** Staff and public surfaces show an update the same way. */
@@ -48,6 +54,8 @@ export function presentIncident(
       temporary_fix: iso(incident.temporaryFixAt),
       final_fix: iso(incident.finalFixAt),
     },
+    /** Milestones entered with an earlier time: when, by whom and why (absent = recorded live). */
+    backdated_milestones: presentBackdated(incident.backdatedMilestones),
     sla,
     next_deadline_at: iso(nearest),
     ...(extra.components && { components: extra.components.map((c) => presentComponent(c)) }),

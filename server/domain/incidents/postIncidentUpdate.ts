@@ -1,12 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { incidents, incidentUpdates, type IncidentStatus } from '../../db/schema.js';
+import { incidents, type BackdatedMilestones, type IncidentStatus } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { conflict } from '../errors.js';
 import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
+import { insertPublicUpdate } from './publicUpdate.js';
 import { closeIncident } from './resolution.js';
 import { applyComponentChanges, lockIncident, timeline, type ComponentChange } from './shared.js';
+
+const withoutFinalFix = ({ final_fix: _dropped, ...rest }: BackdatedMilestones) => rest;
 
 export interface UpdateInput {
   status: IncidentStatus;
@@ -35,7 +38,7 @@ export async function postIncidentUpdate(ctx: Ctx, id: string, input: UpdateInpu
       affected = await closeIncident(t, incident, t.now, input.components);
     } else {
       if (wasResolved) {
-        await t.tx.update(incidents).set({ finalFixAt: null, resolvedAt: null, slaGoals: null }).where(eq(incidents.id, id));
+        await t.tx.update(incidents).set({ finalFixAt: null, resolvedAt: null, slaGoals: null, backdatedMilestones: withoutFinalFix(incident.backdatedMilestones) }).where(eq(incidents.id, id));
         await timeline(t, id, 'reopen', {});
       }
       await t.tx
@@ -44,15 +47,11 @@ export async function postIncidentUpdate(ctx: Ctx, id: string, input: UpdateInpu
         .where(eq(incidents.id, id));
       affected = await applyComponentChanges(t, id, input.components ?? []);
     }
-    const deliver = input.deliver_notifications ?? true;
-    const [update] = await t.tx
-      .insert(incidentUpdates)
-      .values({ incidentId: id, status: input.status, body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
-      .returning();
-    await timeline(t, id, 'update', { update_id: update!.id, status: input.status, body: input.message, quiet: !deliver });
-    await recordAudit(t, { action: 'incident.update', subjectType: 'incident', subjectId: id, before: { status: incident.status }, after: { status: input.status, update_id: update!.id } });
+    const update = await insertPublicUpdate(t, id, input, affected ?? null);
+    const deliver = update.deliverNotifications;
+    await recordAudit(t, { action: 'incident.update', subjectType: 'incident', subjectId: id, before: { status: incident.status }, after: { status: input.status, update_id: update.id } });
     const type = input.status === 'resolved' ? 'incident.resolved' : wasResolved ? 'incident.reopened' : 'incident.updated';
-    await recordEvent(t, type, { incident_id: id, update_id: update!.id, deliver_notifications: deliver });
-    return update!;
+    await recordEvent(t, type, { incident_id: id, update_id: update.id, deliver_notifications: deliver });
+    return update;
   });
 }

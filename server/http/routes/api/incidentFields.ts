@@ -38,12 +38,25 @@ export const updateBody = z.strictObject({
   ...twitterFields,
 });
 
-export const milestoneBody = z.strictObject({
-  milestone: z.enum(milestones),
-  at: isoDate.optional(),
-  components: componentChanges.optional(),
-  message: messageField.optional(),
-});
+export const reasonField = z.string().trim().min(1, 'is empty; leave it out unless the milestone is backdated').max(1000, 'must be at most 1000 characters');
+
+// A fix publishes an update, so it takes the update's fields; work start is internal and takes none.
+export const milestoneBody = z
+  .strictObject({
+    milestone: z.enum(milestones),
+    at: isoDate.optional(),
+    reason: reasonField.optional(),
+    components: componentChanges.optional(),
+    message: messageField.optional(),
+    deliver_notifications: z.boolean().optional(),
+    ...twitterFields,
+  })
+  .superRefine((b, ctx) => {
+    if (b.milestone !== 'work_start') return;
+    for (const key of ['components', 'message', 'deliver_notifications', 'custom_tweet', 'skip_twitter'] as const) {
+      if (b[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'applies to temporary_fix and final_fix only (work start publishes nothing)' });
+    }
+  });
 
 export const patchBody = z
   .strictObject({ severity: severityField.optional(), title: titleField.optional() })

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { checkbox } from '../../forms.js';
-import { customTweetField, messageField, titleField } from '../api/incidentFields.js';
+import { customTweetField, messageField, reasonField, titleField } from '../api/incidentFields.js';
 
 // Console forms send flat fields; these schemas turn them into the same inputs the API takes.
 // Component statuses arrive as `c.<component id>` = status, or "" for "not affected / unchanged".
@@ -32,6 +32,20 @@ export const updateForm = z
   .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional(), custom_tweet: tweetBox, skip_twitter: z.string().optional() })
   .transform((f) => ({ status: f.status, message: f.message, deliver_notifications: !checkbox(f.quiet), reopen: checkbox(f.reopen), custom_tweet: f.custom_tweet, skip_twitter: checkbox(f.skip_twitter) }));
 
-export const milestoneForm = z.object({ milestone: z.enum(milestones), at: localDateTime.optional() });
+// The timer table's "Record" buttons: work start posts at once, a fix first opens its confirm step.
+export const milestoneQuery = z.object({ milestone: z.enum(['temporary_fix', 'final_fix']), at: localDateTime.optional() });
+
+const reasonBox = z.preprocess((v) => (typeof v === 'string' && v.trim() ? v : undefined), reasonField.optional());
+
+export const milestoneForm = z
+  .object({ milestone: z.enum(milestones), at: localDateTime.optional(), reason: reasonBox, message: messageField.optional(), quiet: z.string().optional() })
+  .transform((f) => ({
+    milestone: f.milestone,
+    at: f.at,
+    reason: f.reason,
+    // The message box is only on a fix's confirm step: without it the person has not confirmed.
+    confirmed: f.milestone === 'work_start' || f.message !== undefined,
+    ...(f.milestone !== 'work_start' && { message: f.message, deliver_notifications: !checkbox(f.quiet) }),
+  }));
 export const severityForm = z.object({ severity });
 export const noteForm = z.object({ body: messageField });

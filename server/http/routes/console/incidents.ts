@@ -5,10 +5,11 @@ import { listComponents } from '../../../domain/components/listComponents.js';
 import { addInternalNote } from '../../../domain/incidents/addInternalNote.js';
 import { changeIncident } from '../../../domain/incidents/changeIncident.js';
 import { createIncident } from '../../../domain/incidents/createIncident.js';
-import { getIncident } from '../../../domain/incidents/getIncident.js';
 import { listIncidents } from '../../../domain/incidents/listIncidents.js';
 import { postIncidentUpdate } from '../../../domain/incidents/postIncidentUpdate.js';
-import { recordMilestone } from '../../../domain/incidents/recordMilestone.js';
+import { isBackdated } from '../../../domain/incidents/backdating.js';
+import { getIncident, goalsOf } from '../../../domain/incidents/getIncident.js';
+import { DEFAULT_FIX_MESSAGE, recordMilestone } from '../../../domain/incidents/recordMilestone.js';
 import { SEVERITY_GUIDE } from '../../../domain/incidents/severityGuide.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { getSlaPolicy } from '../../../domain/settings/slaPolicy.js';
@@ -20,7 +21,7 @@ import { formatDuration } from '../../../presenters/durations.js';
 import { presentIncident } from '../../../presenters/incidents.js';
 import { MILESTONE_LABELS } from '../../../presenters/labels.js';
 import { parse, uuidParam } from '../../validate.js';
-import { componentChangesFrom, createForm, milestoneForm, noteForm, severityForm, updateForm } from './incidentForms.js';
+import { componentChangesFrom, createForm, milestoneForm, milestoneQuery, noteForm, severityForm, updateForm } from './incidentForms.js';
 
 const SCRIPTS = ['/socket.io/socket.io.js', '/public/js/console-live.js', '/public/js/local-datetime.js'];
 const DETAIL_SCRIPTS = [...SCRIPTS, '/public/js/tweet-preview.js'];
@@ -88,7 +89,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
       title: incident.title,
       incident,
       resolved: incident.status === 'resolved',
-      timers: milestones.map((m) => ({ key: m, label: MILESTONE_LABELS[m], ...incident.sla[m], recorded: incident.milestones[m] })),
+      timers: milestones.map((m) => ({ key: m, label: MILESTONE_LABELS[m], ...incident.sla[m], recorded: incident.milestones[m], backdated: incident.backdated_milestones[m] })),
       statuses: incidentStatuses.map((s) => ({ value: s, selected: s === incident.status })),
       componentStatuses,
       components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id) })),
@@ -120,8 +121,51 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/incidents/:id/updates', requireConsole('operate'), action((req, id) =>
     postIncidentUpdate(ctxOf(deps, req), id, { ...parse(updateForm, req.body), components: componentChangesFrom(req.body) })));
-  r.post('/incidents/:id/milestones', requireConsole('operate'), action((req, id) =>
-    recordMilestone(ctxOf(deps, req), id, parse(milestoneForm, req.body))));
+  // Recording a fix tells customers: a confirm step shows what will be published and to whom.
+  async function confirmPage(id: string, form: { milestone: 'temporary_fix' | 'final_fix'; at?: Date; message?: string; reason?: string; quiet?: boolean }, extra: Record<string, unknown> = {}) {
+    const now = deps.clock.now();
+    const d = await getIncident(db, id);
+    const at = form.at ?? now;
+    const backdated = isBackdated({ milestone: form.milestone, at, now, goals: goalsOf(d.incident, d.policy), facts: d.incident });
+    return {
+      title: `${MILESTONE_LABELS[form.milestone]} · ${d.incident.title}`,
+      incident: presentIncident(d.incident, d.policy, now),
+      milestone: form.milestone,
+      label: MILESTONE_LABELS[form.milestone],
+      final: form.milestone === 'final_fix',
+      at: form.at?.toISOString() ?? '',
+      atShown: at.toISOString(),
+      needsReason: backdated || Boolean(form.reason),
+      form: { message: form.message ?? DEFAULT_FIX_MESSAGE[form.milestone], reason: form.reason ?? '', quiet: form.quiet ?? false },
+      restores: form.milestone === 'final_fix' ? d.components.filter((c) => c.status !== 'operational').map((c) => c.name) : [],
+      emailOff: !deps.config.SMTP_URL,
+      scripts: SCRIPTS,
+      ...extra,
+    };
+  }
+
+  r.get('/incidents/:id/milestones/confirm', requireConsole('operate'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    res.render('pages/incident-milestone', await confirmPage(id, parse(milestoneQuery, req.query)));
+  });
+
+  r.post('/incidents/:id/milestones', requireConsole('operate'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const form = parse(milestoneForm, req.body);
+    if (!form.confirmed) {
+      const query = new URLSearchParams({ milestone: form.milestone, ...(form.at && { at: form.at.toISOString() }) });
+      res.redirect(303, `/console/incidents/${id}/milestones/confirm?${query}`);
+      return;
+    }
+    try {
+      await recordMilestone(ctxOf(deps, req), id, form);
+      res.redirect(303, `/console/incidents/${id}`);
+    } catch (err) {
+      if (form.milestone === 'work_start') return renderFormError(res, 'pages/incident', err, await detailPage(id));
+      const typed = { milestone: form.milestone, at: form.at, message: form.message, reason: form.reason, quiet: form.deliver_notifications === false };
+      renderFormError(res, 'pages/incident-milestone', err, await confirmPage(id, typed));
+    }
+  });
   r.post('/incidents/:id/severity', requireConsole('operate'), action((req, id) =>
     changeIncident(ctxOf(deps, req), id, parse(severityForm, req.body))));
   r.post('/incidents/:id/notes', requireConsole('operate'), action((req, id) =>
