@@ -37,8 +37,9 @@ describe('console: incidents', () => {
     s.clock.advance(15 * 60_000);
     expect((await c.form(`${path}/milestones`, { milestone: 'work_start', at: '' }, path)).status).to.equal(303);
     expect((await c.form(`${path}/updates`, { status: 'identified', message: 'Bad deploy' }, path)).status).to.equal(303);
-    expect((await c.form(`${path}/milestones`, { milestone: 'temporary_fix', at: '' }, path)).status).to.equal(303);
-    expect((await c.form(`${path}/milestones`, { milestone: 'final_fix', at: '' }, path)).status).to.equal(303);
+    // A fix goes through its confirm step (message + post quietly) before anything is published.
+    expect((await c.form(`${path}/milestones`, { milestone: 'temporary_fix', at: '', message: 'Rolled back' }, `${path}/milestones/confirm?milestone=temporary_fix`)).status).to.equal(303);
+    expect((await c.form(`${path}/milestones`, { milestone: 'final_fix', at: '', message: 'All fixed' }, `${path}/milestones/confirm?milestone=final_fix`)).status).to.equal(303);
     page = await c.get(path, { accept: 'text/html' });
     expect(page.text).to.include('Status <strong>resolved</strong>');
     expect((page.text.match(/✔ met/g) ?? []).length).to.equal(3);

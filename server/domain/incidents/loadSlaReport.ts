@@ -4,7 +4,7 @@ import type { Executor } from '../../db/client.js';
 import { invalid } from '../errors.js';
 import { getSlaPolicy } from '../settings/slaPolicy.js';
 import { goalsOf } from './getIncident.js';
-import type { Severity } from './sla.js';
+import { milestones, type Severity } from './sla.js';
 import { slaReport } from './slaReport.js';
 
 /** SLA attainment for incidents reported in [from, to). */
@@ -13,7 +13,7 @@ export async function loadSlaReport(db: Executor, range: { from: Date; to: Date 
   const policy = await getSlaPolicy(db);
   const rows = await db.select().from(incidents).where(and(gte(incidents.reportedAt, range.from), lt(incidents.reportedAt, range.to)));
   return slaReport(
-    rows.map((i) => ({ ...i, severity: i.severity as Severity, goals: goalsOf(i, policy) })),
+    rows.map((i) => ({ ...i, severity: i.severity as Severity, goals: goalsOf(i, policy), backdated: milestones.filter((m) => i.backdatedMilestones[m]) })),
     now,
   );
 }

@@ -13,6 +13,8 @@ export interface ReportIncident {
   finalFixAt: Date | null;
   /** The goals that applied to this incident (policies may change over time, so per incident). */
   goals: SlaGoals;
+  /** Milestones entered with an earlier time than when they were recorded. */
+  backdated?: readonly Milestone[];
 }
 
 export interface GoalStats {
@@ -35,6 +37,8 @@ export interface SeverityRow {
   count: number;
   goals: Record<Milestone, GoalStats>;
   time_to: Record<Milestone, TimeToStats>;
+  /** How many of these incidents had the milestone backdated (their met/breached rests on a typed-in time). */
+  backdated: Record<Milestone, number>;
 }
 
 const SEVERITIES: readonly ReportSeverity[] = [1, 2, 3, 4];
@@ -69,6 +73,7 @@ export function slaReport(incidents: readonly ReportIncident[], now: Date): Seve
     const group = incidents.filter((i) => i.severity === severity);
     const goals = {} as Record<Milestone, GoalStats>;
     const time_to = {} as Record<Milestone, TimeToStats>;
+    const backdated = {} as Record<Milestone, number>;
     const sla = group.map((i) => computeSla(i.goals, i, now));
     const reached = group.map((i) => reachedAt(i));
 
@@ -92,8 +97,9 @@ export function slaReport(incidents: readonly ReportIncident[], now: Date): Seve
       });
       durations.sort((a, b) => a - b);
       time_to[m] = { median_ms: nearestRank(durations, 50), p90_ms: nearestRank(durations, 90), samples: durations.length };
+      backdated[m] = group.filter((i) => i.backdated?.includes(m)).length;
     }
-    return { severity, count: group.length, goals, time_to };
+    return { severity, count: group.length, goals, time_to, backdated };
   });
 }
 
@@ -109,13 +115,15 @@ const minutesCell = (ms: number | null): string => (ms === null ? '' : (ms / 60_
  * CSV (RFC 4180): a header record, then one record per row. Every record, the last included, ends
  * with CRLF. Null values are empty cells; attainment and minutes are printed with exactly 1 decimal.
  * Columns: severity,count, then per milestone (work_start, temporary_fix, final_fix):
- * <m>_met,<m>_breached,<m>_pending,<m>_attainment_pct,<m>_median_minutes,<m>_p90_minutes
+ * <m>_met,<m>_breached,<m>_pending,<m>_attainment_pct,<m>_median_minutes,<m>_p90_minutes,
+ * then <m>_backdated per milestone (added last, so readers of the earlier columns are unaffected).
  */
 export function slaReportCsv(rows: readonly SeverityRow[]): string {
   const header = ['severity', 'count'];
   for (const m of milestones) {
     header.push(`${m}_met`, `${m}_breached`, `${m}_pending`, `${m}_attainment_pct`, `${m}_median_minutes`, `${m}_p90_minutes`);
   }
+  for (const m of milestones) header.push(`${m}_backdated`);
   const records: string[][] = [header];
   for (const row of rows) {
     const cells = [String(row.severity), String(row.count)];
@@ -124,6 +132,7 @@ export function slaReportCsv(rows: readonly SeverityRow[]): string {
       const t = row.time_to[m];
       cells.push(String(g.met), String(g.breached), String(g.pending), pctCell(g.attainment_pct), minutesCell(t.median_ms), minutesCell(t.p90_ms));
     }
+    for (const m of milestones) cells.push(String(row.backdated[m]));
     records.push(cells);
   }
   return records.map((r) => r.map(csvField).join(',') + '\r\n').join('');

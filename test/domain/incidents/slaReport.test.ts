@@ -173,12 +173,13 @@ describe('SLA report (slaReport.ts)', () => {
       'severity,count,' +
       'work_start_met,work_start_breached,work_start_pending,work_start_attainment_pct,work_start_median_minutes,work_start_p90_minutes,' +
       'temporary_fix_met,temporary_fix_breached,temporary_fix_pending,temporary_fix_attainment_pct,temporary_fix_median_minutes,temporary_fix_p90_minutes,' +
-      'final_fix_met,final_fix_breached,final_fix_pending,final_fix_attainment_pct,final_fix_median_minutes,final_fix_p90_minutes';
+      'final_fix_met,final_fix_breached,final_fix_pending,final_fix_attainment_pct,final_fix_median_minutes,final_fix_p90_minutes,' +
+      'work_start_backdated,temporary_fix_backdated,final_fix_backdated';
 
     it('exact output for a small case', () => {
       const rows = slaReport(
         [
-          incident(1, { ws: 100_000, ff: 5 * HOUR }), // ws 1.666… min (met), tf via ff 300 min (breached), ff met
+          { ...incident(1, { ws: 100_000, ff: 5 * HOUR }), backdated: ['final_fix'] }, // ws 1.666… min (met), tf via ff 300 min (breached), ff met (backdated)
           incident(2, { ws: 150 * MIN }), // ws breached; tf, ff pending
           incident(4, { ws: 10 * MIN, ff: 20 * MIN }), // no goals
         ],
@@ -187,20 +188,20 @@ describe('SLA report (slaReport.ts)', () => {
       const csv = slaReportCsv(rows);
       expect(csv).to.equal(
         HEADER + '\r\n' +
-          '1,1,1,0,0,100.0,1.7,1.7,0,1,0,0.0,300.0,300.0,1,0,0,100.0,300.0,300.0\r\n' +
-          '2,1,0,1,0,0.0,150.0,150.0,0,0,1,,,,0,0,1,,,\r\n' +
-          '3,0,0,0,0,,,,0,0,0,,,,0,0,0,,,\r\n' +
-          '4,1,0,0,0,,10.0,10.0,0,0,0,,20.0,20.0,0,0,0,,20.0,20.0\r\n',
+          '1,1,1,0,0,100.0,1.7,1.7,0,1,0,0.0,300.0,300.0,1,0,0,100.0,300.0,300.0,0,0,1\r\n' +
+          '2,1,0,1,0,0.0,150.0,150.0,0,0,1,,,,0,0,1,,,,0,0,0\r\n' +
+          '3,0,0,0,0,,,,0,0,0,,,,0,0,0,,,,0,0,0\r\n' +
+          '4,1,0,0,0,,10.0,10.0,0,0,0,,20.0,20.0,0,0,0,,20.0,20.0,0,0,0\r\n',
       );
     });
 
-    it('has 20 columns on every line and uses CRLF only', () => {
+    it('has 23 columns on every line and uses CRLF only', () => {
       const csv = slaReportCsv(slaReport([], R));
       expect(csv.replace(/\r\n/g, '')).to.not.match(/[\r\n]/);
       const lines = csv.split('\r\n');
       expect(lines).to.have.length(6); // header + 4 rows + empty after the final CRLF
       expect(lines[5]).to.equal('');
-      for (const l of lines.slice(0, 5)) expect(l.split(',')).to.have.length(20);
+      for (const l of lines.slice(0, 5)) expect(l.split(',')).to.have.length(23);
     });
 
     it('prints attainment and minutes with one decimal from hand-built rows', () => {
@@ -211,8 +212,9 @@ describe('SLA report (slaReport.ts)', () => {
         count: 3,
         goals: { work_start: { met: 2, breached: 1, pending: 0, attainment_pct: 66.7 }, temporary_fix: empty, final_fix: empty },
         time_to: { work_start: { median_ms: 90_000, p90_ms: 4_320 * MIN, samples: 3 }, temporary_fix: none, final_fix: none },
+        backdated: { work_start: 1, temporary_fix: 0, final_fix: 0 },
       };
-      expect(slaReportCsv([r]).split('\r\n')[1]).to.equal('3,3,2,1,0,66.7,1.5,4320.0,0,0,0,,,,0,0,0,,,');
+      expect(slaReportCsv([r]).split('\r\n')[1]).to.equal('3,3,2,1,0,66.7,1.5,4320.0,0,0,0,,,,0,0,0,,,,1,0,0');
     });
   });
 });

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
+import { listBackdatedMilestones } from '../../../domain/incidents/listBackdatedMilestones.js';
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
 import { slaReportCsv } from '../../../domain/incidents/slaReport.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
@@ -50,7 +51,7 @@ export function slaRoutes(deps: AppDeps): Router {
       res.type('text/csv').attachment(`sla-report-${range.from.toISOString().slice(0, 10)}-${range.to.toISOString().slice(0, 10)}.csv`).send(slaReportCsv(rows));
       return;
     }
-    res.json({ from: range.from.toISOString(), to: range.to.toISOString(), severities: rows });
+    res.json({ from: range.from.toISOString(), to: range.to.toISOString(), severities: rows, backdated: await listBackdatedMilestones(deps.database.db, range) });
   });
 
   return r;

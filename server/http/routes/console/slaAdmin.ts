@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import type { AppDeps } from '../../../deps.js';
 import { invalid } from '../../../domain/errors.js';
 import { milestones, type Milestone, type SlaPolicy } from '../../../domain/incidents/sla.js';
+import { listBackdatedMilestones } from '../../../domain/incidents/listBackdatedMilestones.js';
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
 import { slaReportCsv, type SeverityRow } from '../../../domain/incidents/slaReport.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
@@ -75,6 +76,7 @@ function reportView(rows: SeverityRow[]) {
         median: formatDuration(t.median_ms),
         p90: formatDuration(t.p90_ms),
         samples: t.samples,
+        backdated: r.backdated[m],
       };
     }),
   }));
@@ -127,6 +129,7 @@ export function slaConsoleRoutes(deps: AppDeps): Router {
         form: { from: dateOnly(range.from), to: lastDay(range.to) },
         range: { from: range.from.toISOString(), to: range.to.toISOString(), fromText: utcText(range.from), toText: utcText(range.to) },
         severities: reportView(rows),
+        backdated: (await listBackdatedMilestones(deps.database.db, range)).map((b) => ({ ...b, label: MILESTONE_LABELS[b.milestone] })),
         csvUrl: `/console/reports/sla.csv?${csvQuery}`,
       });
     } catch (err) {
