@@ -1,5 +1,5 @@
 // Typed domain errors; server/http/errors.ts maps them to HTTP in one place.
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rule' | 'rate_limited';
+export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rule' | 'rate_limited' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -27,3 +27,6 @@ export const unauthenticated = (message = 'Authentication required', code = 'una
   new DomainError('unauthenticated', code, message);
 export const rateLimited = (message: string, retryAfterSeconds: number) =>
   new DomainError('rate_limited', 'rate_limited', message, { retry_after_seconds: retryAfterSeconds }, retryAfterSeconds);
+/** A capability that is switched off on this install (e-mail without SMTP_URL): 503, nothing changed. */
+export const unavailable = (code: string, message: string, details?: unknown) =>
+  new DomainError('unavailable', code, message, details);

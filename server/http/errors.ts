@@ -9,6 +9,7 @@ const STATUS: Record<ErrorKind, number> = {
   conflict: 409,
   rule: 422,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 export function wantsJson(req: Request): boolean {

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { DomainError } from '../domain/errors.js';
 
-const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, rule: 422, rate_limited: 429 };
+const STATUS: Record<string, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, rule: 422, rate_limited: 429, unavailable: 503 };
 
 /**
  * Console forms: a domain error re-renders the same page with the message (and per-field messages)

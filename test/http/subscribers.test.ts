@@ -8,8 +8,9 @@ import { startTestServer, TEST_SECRET, type TestServer } from '../support/server
 describe('public subscriptions', () => {
   let s: TestServer;
   const anon = () => new Client(s.baseUrl);
-  // A fresh app per test: the rate limiter counts per app instance.
-  beforeEach(async () => (s = await startTestServer()));
+  // A fresh app per test: the rate limiter counts per app instance. E-mail is on (an SMTP URL is
+  // set) but nothing is sent: these tests never run the dispatcher.
+  beforeEach(async () => (s = await startTestServer({ env: { SMTP_URL: 'smtp://127.0.0.1:9' } })));
   afterEach(() => s.close());
   const rows = () => s.deps.database.db.select().from(subscribers);
 
@@ -87,5 +88,37 @@ describe('public subscriptions', () => {
     expect(done.status).to.equal(200);
     expect(done.text).to.include('You are unsubscribed');
     expect((await rows())[0]!.unsubscribedAt).to.be.instanceOf(Date);
+  });
+
+  describe('when e-mail is off (no SMTP_URL)', () => {
+    let off: TestServer;
+    beforeEach(async () => (off = await startTestServer()));
+    afterEach(() => off.close());
+
+    it('POST /api/v1/subscribers answers 503 email_disabled and stores nothing', async () => {
+      const res = await new Client(off.baseUrl).post('/api/v1/subscribers', { email: 'ann@example.com' });
+      expect(res.status).to.equal(503);
+      expect(res.body.error.code).to.equal('email_disabled');
+      expect(res.body.error.message).to.match(/not available/);
+      expect(await rows()).to.have.length(0);
+    });
+
+    it('the /subscribe form answers 503 with an explanation, not "check your inbox", and stores nothing', async () => {
+      const res = await new Client(off.baseUrl).request('POST', '/subscribe', 'email=ann%40example.com', { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
+      expect(res.status).to.equal(503);
+      expect(res.text).to.include('E-mail updates are not available');
+      expect(res.text).not.to.include('Check your inbox');
+      expect(await rows()).to.have.length(0);
+    });
+
+    it('the status page offers no e-mail sign-up and points to the feeds; with e-mail on it offers the form', async () => {
+      const page = await new Client(off.baseUrl).get('/', { accept: 'text/html' });
+      expect(page.text).not.to.include('action="/subscribe"');
+      expect(page.text).to.include('E-mail updates are not available');
+      expect(page.text).to.match(/<a href="\/history\.rss">RSS<\/a> or <a href="\/history\.atom">Atom<\/a> feed/);
+      const on = await anon().get('/', { accept: 'text/html' });
+      expect(on.text).to.include('action="/subscribe"');
+      expect(on.text).not.to.include('E-mail updates are not available');
+    });
   });
 });

@@ -195,11 +195,12 @@ describe('e-mail channel (real SMTP on loopback)', () => {
     expect(mail.text).to.include(`/console/incidents/${id}`).and.include('13:00 UTC').and.include('08:00 EST');
   });
 
-  it('without SMTP_URL e-mail is off: subscribing still works, nothing is planned, the dashboard says so', async () => {
+  it('without SMTP_URL e-mail is off: subscribing is refused (503), nothing is planned, the dashboard says so', async () => {
     const off = await startTestServer({ now: NOW });
     try {
       const anon = new Client(off.baseUrl);
-      expect((await anon.post('/api/v1/subscribers', { email: 'nomail@example.com' })).status).to.equal(202);
+      expect((await anon.post('/api/v1/subscribers', { email: 'nomail@example.com' })).status).to.equal(503);
+      expect(await db().select().from(subscribers)).to.have.length(0);
       await off.runtime.dispatcher.drain();
       expect(await emailRows()).to.have.length(0);
       const admin = await staff('admin');

@@ -26,7 +26,7 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
   const url = deps.config.publicUrl;
 
   // The page is rendered once per rebuild (and served by the fast path); this route is the fallback.
-  const renderPage = (snap: PublicSnapshot, seq: number) => renderView(app, 'pages/status', { ...PUBLIC, title: snap.status.description, seq, view: statusPageView(snap) });
+  const renderPage = (snap: PublicSnapshot, seq: number) => renderView(app, 'pages/status', { ...PUBLIC, title: snap.status.description, seq, view: statusPageView(snap), emailEnabled: Boolean(deps.config.SMTP_URL) });
   store.setPageRenderer(renderPage);
   r.get('/', async (req, res) => {
     const page = await store.derived('page:/', async (snap) => cached(await renderPage(snap, store.seq), 'text/html; charset=utf-8'));

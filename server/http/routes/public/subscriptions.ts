@@ -4,7 +4,7 @@ import { asc } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { components } from '../../../db/schema.js';
-import { DomainError, rateLimited } from '../../../domain/errors.js';
+import { DomainError, rateLimited, unavailable } from '../../../domain/errors.js';
 import { confirmSubscription } from '../../../domain/subscribers/confirmSubscription.js';
 import { getSubscriber } from '../../../domain/subscribers/getSubscriber.js';
 import { subscriberLinks, verifySubscriber } from '../../../domain/subscribers/links.js';
@@ -67,13 +67,20 @@ export function subscriptionRoutes(deps: AppDeps): Router {
     };
   };
 
+  // Without SMTP nobody could confirm: refuse rather than keep a sign-up that can never complete.
+  const requireEmail = () => {
+    if (!deps.config.SMTP_URL) throw unavailable('email_disabled', 'E-mail updates are not available on this status page. Follow the RSS or Atom feed instead.', { feeds: ['/history.rss', '/history.atom'] });
+  };
+
   r.post('/api/v1/subscribers', limiter, json, async (req, res) => {
+    requireEmail();
     const body = parse(apiBody, req.body);
     await subscribe(ctxOf(deps, req), { email: body.email, componentIds: body.components ?? null });
     res.status(202).json({ status: 'pending_confirmation' });
   });
 
   r.post('/subscribe', limiter, form, async (req, res) => {
+    requireEmail();
     const body = parse(formBody, req.body);
     await subscribe(ctxOf(deps, req), { email: body.email, componentIds: asList(body.components) ?? null });
     res.status(202).render('pages/subscribe-check', { ...PUBLIC, title: 'Check your inbox', email: body.email });
