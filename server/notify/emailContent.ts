@@ -73,7 +73,7 @@ async function maintenancePart(db: Db, event: OutboxEvent, pageName: string, pub
     until: bothZones(m.scheduledUntil),
     cancelled: event.type === 'maintenance.cancelled',
     components: detail.components.map((c) => c.name),
-    url: event.type === 'maintenance.cancelled' ? null : `${publicUrl}/maintenance/${m.id}`,
+    url: `${publicUrl}/maintenance/${m.id}`, // a cancelled maintenance keeps its page
   });
 }
 

@@ -26,6 +26,7 @@ export function presentPublicMaintenance({ maintenance: m, components }: Mainten
   const updates = [update('scheduled', m.createdAt, m.body)];
   if (m.startedAt) updates.push(update('in_progress', m.startedAt, 'Maintenance is in progress.'));
   if (m.completedAt) updates.push(update('completed', m.completedAt, 'Maintenance has been completed.'));
+  if (m.cancelledAt) updates.push(update('cancelled', m.cancelledAt, 'This maintenance has been cancelled. No work will take place.'));
   const running = m.status === 'in_progress' || m.status === 'verifying';
   return {
     id: m.id,
@@ -46,6 +47,7 @@ export function presentPublicMaintenance({ maintenance: m, components }: Mainten
     // Beacon fields
     kind: m.kind,
     body: m.body,
+    cancelled_at: iso(m.cancelledAt),
     running_late: running && now.getTime() > m.scheduledUntil.getTime() + OVERRUN_GRACE_MS,
   };
 }

@@ -2,11 +2,11 @@ import { Router, type Express } from 'express';
 import { desc, eq, gte, and, lt, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
-import { incidentComponents, incidents, incidentUpdates, components } from '../../../db/schema.js';
-import { getMaintenance } from '../../../domain/maintenance/getMaintenance.js';
+import { incidentComponents, incidents, incidentUpdates, components, maintenances } from '../../../db/schema.js';
+import { componentsOf, getMaintenance } from '../../../domain/maintenance/getMaintenance.js';
 import { notFound } from '../../../domain/errors.js';
 import { presentPublicIncident } from '../../../presenters/publicIncidents.js';
-import { presentPublicMaintenance } from '../../../presenters/publicMaintenance.js';
+import { presentPublicMaintenance, type PublicMaintenance } from '../../../presenters/publicMaintenance.js';
 import { eastern, statusPageView } from '../../../presenters/statusPageView.js';
 import { PAGE_POLICY, sendCached } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
@@ -16,6 +16,8 @@ import { parse, uuidParam } from '../../validate.js';
 export function renderView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
 }
+
+const publicMaintenanceView = (m: PublicMaintenance) => ({ ...m, cancelled: m.status === 'cancelled', for_eastern: eastern(m.scheduled_for), until_eastern: eastern(m.scheduled_until) });
 
 const PUBLIC = { layout: 'public', scripts: ['/socket.io/socket.io.js', '/public/js/status-live.js'] };
 
@@ -44,9 +46,9 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
   });
 
   r.get('/maintenance/:id', async (req, res) => {
+    // A cancelled maintenance keeps its page: announcement e-mails and tweets link here.
     const m = presentPublicMaintenance(await getMaintenance(db, parse(uuidParam, req.params.id)), url, deps.clock.now());
-    if (m.status === ('cancelled' as string)) throw notFound('Maintenance', m.id);
-    res.render('pages/public-maintenance', { ...PUBLIC, scripts: [], title: m.name, m: { ...m, for_eastern: eastern(m.scheduled_for), until_eastern: eastern(m.scheduled_until) } });
+    res.render('pages/public-maintenance', { ...PUBLIC, scripts: [], title: m.name, m: publicMaintenanceView(m) });
   });
 
   // History, a month per page (newest first), with links to the neighbouring months.
@@ -60,10 +62,14 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
     const ids = rows.map((i) => i.id);
     const updates = ids.length ? await db.select().from(incidentUpdates).where(inArray(incidentUpdates.incidentId, ids)).orderBy(desc(incidentUpdates.createdAt)) : [];
     const list = rows.map((i) => presentPublicIncident(i, updates.filter((u) => u.incidentId === i.id), [], url));
+    // Maintenance of the month by its scheduled start, cancelled ones included (marked as such).
+    const mrows = await db.select().from(maintenances).where(and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to))).orderBy(desc(maintenances.scheduledFor));
+    const mcomps = await componentsOf(db, mrows.map((m) => m.id));
+    const maintenance = mrows.map((m) => publicMaintenanceView(presentPublicMaintenance({ maintenance: m, components: mcomps.get(m.id)! }, url, now)));
     const prev = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
     const next = to <= now ? to.toISOString().slice(0, 7) : null;
     const label = from.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
-    res.render('pages/history', { ...PUBLIC, scripts: [], title: `History · ${label}`, label, incidents: list, prev, next });
+    res.render('pages/history', { ...PUBLIC, scripts: [], title: `History · ${label}`, label, incidents: list, maintenance, prev, next });
   });
 
   return r;
