@@ -100,13 +100,14 @@ export interface BrowserEnv {
 /**
  * The hooks every browser suite needs: one Chromium and one Beacon (fixed clock at `now`) per
  * suite, a fresh browser context and a regular staff member's API client per test. `bind` hands
- * the current objects to the suite's own variables after each hook.
+ * the current objects to the suite's own variables after each hook; `opts.env` adds settings.
  */
-export function browserSuite(now: string, bind: (env: BrowserEnv) => void): void {
+export function browserSuite(now: string, bind: (env: BrowserEnv) => void, opts: { env?: () => Record<string, string> } = {}): void {
   const env = { context: null } as BrowserEnv;
   before(async () => {
     env.browser = await launchBrowser();
-    env.s = await startTestServer({ now });
+    // `opts.env` is read here, after the suite's own earlier `before` hooks (a loopback SMTP server…).
+    env.s = await startTestServer({ now, env: opts.env?.() });
     bind(env);
   });
   after(async () => {
