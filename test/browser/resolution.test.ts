@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { subscribers } from '../../server/db/schema.js';
 import type { Client } from '../support/client.js';
 import { component } from '../support/components.js';
@@ -14,15 +14,13 @@ const T = new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString();
 
 describe('resolution notifies (console → confirm step → subscriber e-mail)', () => {
   let s: TestServer;
-  let browser: Browser;
   let context: BrowserContext | null = null;
   let api: Client;
   let smtp: FakeSmtp;
 
   before(async () => (smtp = await startSmtp())); // registered first: browserSuite's server needs its URL
   after(() => smtp.close());
-  browserSuite(T, (e) => ({ s, browser, context, api } = e), { env: () => ({ SMTP_URL: smtp.url }) });
-  void browser;
+  browserSuite(T, (e) => ({ s, context, api } = e), { env: () => ({ SMTP_URL: smtp.url }) });
 
   it('staff record the final fix through the confirm form and the subscriber gets the resolution by e-mail', async () => {
     const at = new Date(T);
@@ -55,7 +53,7 @@ describe('resolution notifies (console → confirm step → subscriber e-mail)',
 
     await settle(s);
     const mail = await until(() => smtp.messages.find((m) => recipient(m) === 'customer@example.com'), `the subscriber's resolution e-mail arrives\n${errors.join('\n')}`);
-    expect(mail.subject).to.equal('[Beacon] Resolved: Payments failing');
-    expect(mail.text).to.include('Payments are flowing again after the gateway rollback.');
+    expect(mail!.subject).to.equal('[Beacon] Resolved: Payments failing');
+    expect(mail!.text).to.include('Payments are flowing again after the gateway rollback.');
   });
 });

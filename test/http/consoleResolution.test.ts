@@ -45,7 +45,8 @@ describe('console: recording a fix goes through a confirm step', () => {
 
     const empty = await c.form(`${path}/milestones`, { milestone: 'final_fix', message: '   ' }, `${path}/milestones/confirm?milestone=final_fix`);
     expect(empty.status).to.equal(400);
-    expect(empty.text).to.include('message: is required');
+    expect(empty.text).to.include('Message is required'); // back on the confirm step, next to the field
+    expect(empty.text).to.include('name="quiet"');
 
     const done = await c.form(`${path}/milestones`, { milestone: 'final_fix', message: 'Payments flow again after the rollback.' }, `${path}/milestones/confirm?milestone=final_fix`);
     expect(done.status).to.equal(303);

@@ -16,7 +16,7 @@ import { getSlaPolicy } from '../../../domain/settings/slaPolicy.js';
 import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { renderFormError } from '../../forms.js';
+import { checkbox, renderFormError } from '../../forms.js';
 import { formatDuration } from '../../../presenters/durations.js';
 import { presentIncident } from '../../../presenters/incidents.js';
 import { MILESTONE_LABELS } from '../../../presenters/labels.js';
@@ -151,18 +151,21 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/incidents/:id/milestones', requireConsole('operate'), async (req, res) => {
     const id = parse(uuidParam, req.params.id);
-    const form = parse(milestoneForm, req.body);
-    if (!form.confirmed) {
-      const query = new URLSearchParams({ milestone: form.milestone, ...(form.at && { at: form.at.toISOString() }) });
-      res.redirect(303, `/console/incidents/${id}/milestones/confirm?${query}`);
-      return;
-    }
+    const raw = (req.body ?? {}) as Record<string, unknown>;
     try {
+      const form = parse(milestoneForm, raw);
+      if (!form.confirmed) {
+        const query = new URLSearchParams({ milestone: form.milestone, ...(form.at && { at: form.at.toISOString() }) });
+        res.redirect(303, `/console/incidents/${id}/milestones/confirm?${query}`);
+        return;
+      }
       await recordMilestone(ctxOf(deps, req), id, form);
       res.redirect(303, `/console/incidents/${id}`);
     } catch (err) {
-      if (form.milestone === 'work_start') return renderFormError(res, 'pages/incident', err, await detailPage(id));
-      const typed = { milestone: form.milestone, at: form.at, message: form.message, reason: form.reason, quiet: form.deliver_notifications === false };
+      // A fix's errors go back to its confirm step with what was typed; work start's to the incident.
+      const step = milestoneQuery.safeParse({ milestone: raw.milestone, at: raw.at });
+      if (!step.success || typeof raw.message !== 'string') return renderFormError(res, 'pages/incident', err, await detailPage(id));
+      const typed = { ...step.data, message: raw.message, reason: typeof raw.reason === 'string' ? raw.reason : undefined, quiet: checkbox(raw.quiet) };
       renderFormError(res, 'pages/incident-milestone', err, await confirmPage(id, typed));
     }
   });
