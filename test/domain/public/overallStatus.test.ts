@@ -10,18 +10,21 @@ describe('overallStatus (Statuspage status.indicator / description)', () => {
     expect(run([])).to.deep.equal({ indicator: 'none', description: 'All Systems Operational' });
   });
 
-  it('a degraded component → minor / Minor Service Outage', () => {
-    expect(run(['operational', 'degraded_performance'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
+  it('a degraded component with no incident → minor / Partially Degraded Service (as real pages word it)', () => {
+    expect(run(['operational', 'degraded_performance'])).to.deep.equal({ indicator: 'minor', description: 'Partially Degraded Service' });
+    expect(run(['degraded_performance'], [], true)).to.deep.equal({ indicator: 'minor', description: 'Partially Degraded Service' });
+    // With a minor incident open it is an outage, not just degradation.
+    expect(run(['degraded_performance'], ['minor'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
   });
 
   it('a partial outage → major / Partial System Outage', () => {
     expect(run(['degraded_performance', 'partial_outage', 'operational'])).to.deep.equal({ indicator: 'major', description: 'Partial System Outage' });
   });
 
-  it('a major outage → critical / Major Service Outage, whatever else is happening', () => {
+  it('a major outage → critical / Major System Outage, whatever else is happening', () => {
     expect(run(['major_outage', 'partial_outage', 'degraded_performance'], ['minor'], true)).to.deep.equal({
       indicator: 'critical',
-      description: 'Major Service Outage',
+      description: 'Major System Outage',
     });
   });
 
@@ -39,7 +42,7 @@ describe('overallStatus (Statuspage status.indicator / description)', () => {
   it('unresolved incident impacts count even with every component operational', () => {
     expect(run(['operational'], ['minor'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
     expect(run(['operational'], ['major'])).to.deep.equal({ indicator: 'major', description: 'Partial System Outage' });
-    expect(run(['operational'], ['critical', 'minor'])).to.deep.equal({ indicator: 'critical', description: 'Major Service Outage' });
+    expect(run(['operational'], ['critical', 'minor'])).to.deep.equal({ indicator: 'critical', description: 'Major System Outage' });
     // The incident is worse than the component.
     expect(run(['degraded_performance'], ['major'])).to.deep.equal({ indicator: 'major', description: 'Partial System Outage' });
   });
@@ -47,6 +50,6 @@ describe('overallStatus (Statuspage status.indicator / description)', () => {
   it("a sev4 'none' impact changes nothing", () => {
     expect(run(['operational'], ['none'])).to.deep.equal({ indicator: 'none', description: 'All Systems Operational' });
     expect(run(['operational'], ['none'], true)).to.deep.equal({ indicator: 'maintenance', description: 'Service Under Maintenance' });
-    expect(run(['degraded_performance'], ['none', 'none'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
+    expect(run(['degraded_performance'], ['none', 'none'])).to.deep.equal({ indicator: 'minor', description: 'Partially Degraded Service' });
   });
 });
