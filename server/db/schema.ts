@@ -275,6 +275,10 @@ export const maintenances = pgTable(
     startedAt: ts('started_at'),
     completedAt: ts('completed_at'),
     cancelledAt: ts('cancelled_at'),
+    /** When staff moved it to "verifying" (Statuspage's monitoring_at). */
+    verifyingAt: ts('verifying_at'),
+    /** iCalendar SEQUENCE: bumped on every reschedule, edit and status change (RFC 5545 §3.8.7.4). */
+    sequence: integer('sequence').notNull().default(0),
   },
   (t) => [index('maintenances_status_idx').on(t.status), index('maintenances_scheduled_for_idx').on(t.scheduledFor)],
 );

@@ -20,7 +20,8 @@ const TOP_LEVEL: Record<string, string[]> = {
 };
 
 const INDICATORS = ['none', 'minor', 'major', 'critical', 'maintenance'];
-const DESCRIPTIONS = ['All Systems Operational', 'Minor Service Outage', 'Partial System Outage', 'Major Service Outage', 'Service Under Maintenance'];
+// As real Statuspage pages word them (issue 11); "Partially Degraded Service" is minor from degraded components alone.
+const DESCRIPTIONS = ['All Systems Operational', 'Partially Degraded Service', 'Minor Service Outage', 'Partial System Outage', 'Major Service Outage', 'Service Under Maintenance'];
 const COMPONENT_STATUSES = ['operational', 'degraded_performance', 'partial_outage', 'major_outage', 'under_maintenance'];
 const INCIDENT_STATUSES = ['investigating', 'identified', 'monitoring', 'resolved', 'postmortem'];
 const IMPACTS = ['none', 'minor', 'major', 'critical'];
@@ -297,7 +298,31 @@ describe('Statuspage v2 shapes (../shared/statuspage-v2-shapes.md) and no staff-
     });
     expect(m.components.map((c: any) => c.id)).to.deep.equal([loneId]);
     expect(m.incident_updates.map((x: any) => x.status)).to.deep.equal(['scheduled']);
-    expect(m.incident_updates[0].affected_components).to.deep.equal([{ code: loneId, name: 'Website', old_status: 'operational', new_status: 'under_maintenance' }]);
+    // Announcing maintenance changes no component yet: the scheduled update shows that (operational → operational).
+    expect(m.incident_updates[0].affected_components).to.deep.equal([{ code: loneId, name: 'Website', old_status: 'operational', new_status: 'operational' }]);
+    expect(m.started_at, 'when it was posted').to.equal(NOW.replace('Z', '.000Z'));
+    expect(m.incident_updates[0].id).to.match(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  // Timestamps, a documented choice: real Statuspage pages write each instant with the offset of
+  // page.time_zone (e.g. "2026-11-29T07:00:00.000-05:00" on an America/New_York page). Beacon writes
+  // the same instants in UTC ("2026-11-29T12:00:00.000Z"): equally valid ISO-8601 / RFC 3339, read
+  // the same by every client (Date.parse, time.Parse, datetime.fromisoformat), never ambiguous across
+  // daylight-saving changes; page.time_zone (an IANA name) tells clients the zone to show them in.
+  it('timestamps: every *_at, scheduled_for/until is UTC ISO-8601 with milliseconds, round-tripping', async () => {
+    const UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    const stamps: string[] = [];
+    const walk = (v: unknown, key = ''): void => {
+      if (Array.isArray(v)) return v.forEach((x) => walk(x));
+      if (v && typeof v === 'object') return Object.entries(v).forEach(([k, x]) => walk(x, k));
+      if (/_at$|^scheduled_(for|until)$/.test(key) && v !== null) stamps.push(v as string);
+    };
+    for (const p of Object.keys(TOP_LEVEL)) walk((await anon().get(`/api/v2/${p}`)).body);
+    expect(stamps.length).to.be.greaterThan(20);
+    for (const t of stamps) {
+      expect(t).to.match(UTC);
+      expect(new Date(t).toISOString()).to.equal(t);
+    }
   });
 
   it('lists put each object where the document says', async () => {

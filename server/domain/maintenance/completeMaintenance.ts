@@ -5,7 +5,7 @@ import { inTransaction, type Ctx } from '../context.js';
 import { conflict } from '../errors.js';
 import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
-import { claimNotice, eventPayload, finish, lockMaintenance } from './shared.js';
+import { bumpSequence, claimNotice, eventPayload, finish, lockMaintenance } from './shared.js';
 
 /** Staff mark started maintenance done (early, or after verifying): components restored, announced. */
 export async function completeMaintenance(ctx: Ctx, id: string) {
@@ -32,7 +32,7 @@ export async function verifyMaintenance(ctx: Ctx, id: string) {
   return inTransaction(ctx, async (t) => {
     const before = await lockMaintenance(t, id);
     if (before.status !== 'in_progress') throw conflict('maintenance_not_in_progress', `Only maintenance in progress can move to verifying; this one is ${before.status}`, { status: before.status });
-    const [after] = await t.tx.update(maintenances).set({ status: 'verifying', updatedAt: t.now }).where(eq(maintenances.id, id)).returning();
+    const [after] = await t.tx.update(maintenances).set({ status: 'verifying', verifyingAt: t.now, updatedAt: t.now, sequence: bumpSequence() }).where(eq(maintenances.id, id)).returning();
     await recordAudit(t, { action: 'maintenance.verify', subjectType: 'maintenance', subjectId: id, before, after });
     await recordEvent(t, 'maintenance.verifying', eventPayload(after!, { instant: t.now.toISOString() }));
     return after!;

@@ -1,26 +1,28 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { components, maintenanceComponents, maintenances } from '../../db/schema.js';
+import { components, maintenanceComponents, maintenances, type ComponentStatus } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { notFound } from '../errors.js';
 import type { MaintenanceRow } from './shared.js';
 
 export type ComponentRow = typeof components.$inferSelect;
+/** A component of a maintenance, with its status from before the work started (null until then). */
+export type MaintenanceComponent = ComponentRow & { previousStatus: ComponentStatus | null };
 export interface MaintenanceDetail {
   maintenance: MaintenanceRow;
-  components: ComponentRow[];
+  components: MaintenanceComponent[];
 }
 
 /** The components of each maintenance, by maintenance id. */
-export async function componentsOf(db: Db, ids: string[]): Promise<Map<string, ComponentRow[]>> {
-  const out = new Map<string, ComponentRow[]>(ids.map((id) => [id, []]));
+export async function componentsOf(db: Db, ids: string[]): Promise<Map<string, MaintenanceComponent[]>> {
+  const out = new Map<string, MaintenanceComponent[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
   const rows = await db
-    .select({ maintenanceId: maintenanceComponents.maintenanceId, component: components })
+    .select({ maintenanceId: maintenanceComponents.maintenanceId, previousStatus: maintenanceComponents.previousStatus, component: components })
     .from(maintenanceComponents)
     .innerJoin(components, eq(components.id, maintenanceComponents.componentId))
     .where(inArray(maintenanceComponents.maintenanceId, ids))
     .orderBy(asc(components.position), asc(components.name));
-  for (const r of rows) out.get(r.maintenanceId)!.push(r.component);
+  for (const r of rows) out.get(r.maintenanceId)!.push({ ...r.component, previousStatus: r.previousStatus });
   return out;
 }
 

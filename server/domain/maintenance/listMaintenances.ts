@@ -1,4 +1,4 @@
-import { and, asc, gte, inArray, lte, type SQL } from 'drizzle-orm';
+import { and, asc, desc, gte, inArray, lte, type SQL } from 'drizzle-orm';
 import { maintenances, type MaintenanceStatus } from '../../db/schema.js';
 import type { Db } from '../../db/client.js';
 import { componentsOf, type MaintenanceDetail } from './getMaintenance.js';
@@ -8,9 +8,11 @@ export interface ListMaintenancesQuery {
   from?: Date;
   to?: Date;
   limit?: number;
+  /** Latest start first (default: soonest first). */
+  newestFirst?: boolean;
 }
 
-/** Maintenances by scheduled start (soonest first), optionally by status and start range. */
+/** Maintenances by scheduled start (soonest first unless newestFirst), optionally by status and start range. */
 export async function listMaintenances(db: Db, q: ListMaintenancesQuery = {}): Promise<MaintenanceDetail[]> {
   const where: SQL[] = [];
   if (q.status?.length) where.push(inArray(maintenances.status, q.status));
@@ -20,7 +22,7 @@ export async function listMaintenances(db: Db, q: ListMaintenancesQuery = {}): P
     .select()
     .from(maintenances)
     .where(where.length ? and(...where) : undefined)
-    .orderBy(asc(maintenances.scheduledFor), asc(maintenances.createdAt))
+    .orderBy(...(q.newestFirst ? [desc(maintenances.scheduledFor), desc(maintenances.createdAt)] : [asc(maintenances.scheduledFor), asc(maintenances.createdAt)]))
     .limit(q.limit ?? 100);
   const comps = await componentsOf(db, rows.map((r) => r.id));
   return rows.map((maintenance) => ({ maintenance, components: comps.get(maintenance.id)! }));

@@ -4,7 +4,7 @@ import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { conflict, invalid } from '../errors.js';
 import { assertCan } from '../roles.js';
-import { announce, checkSlot, fireNoticesFor, lockMaintenance } from './shared.js';
+import { announce, bumpSequence, checkSlot, fireNoticesFor, lockMaintenance } from './shared.js';
 
 export interface RescheduleMaintenanceInput {
   title?: string;
@@ -41,6 +41,7 @@ export async function rescheduleMaintenance(ctx: Ctx, id: string, input: Resched
         scheduledFor,
         scheduledUntil,
         updatedAt: t.now,
+        sequence: bumpSequence(),
         ...(moved ? { scheduledAt: t.now } : {}),
       })
       .where(eq(maintenances.id, id))

@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { components, maintenanceComponents, maintenanceNotices, maintenances, type MaintenanceNoticeKind } from '../../db/schema.js';
 import type { TxCtx } from '../context.js';
 import { DomainError, notFound, ruleBroken } from '../errors.js';
@@ -8,6 +8,12 @@ import { dueNotices, isStale, NOTICE_EVENT, type DueNotice } from './notices.js'
 import { validatePlannedSlot } from './windows.js';
 
 export type MaintenanceRow = typeof maintenances.$inferSelect;
+
+/**
+ * The next iCalendar SEQUENCE, set in every update that changes what the public sees (times,
+ * text, status), so calendar apps replace their copy of the event (RFC 5545 §3.8.7.4).
+ */
+export const bumpSequence = () => sql`${maintenances.sequence} + 1`;
 
 export async function lockMaintenance(t: TxCtx, id: string): Promise<MaintenanceRow> {
   const [row] = await t.tx.select().from(maintenances).where(eq(maintenances.id, id)).for('update');
@@ -76,7 +82,7 @@ async function start(t: TxCtx, m: MaintenanceRow): Promise<MaintenanceRow> {
       .where(and(eq(maintenanceComponents.maintenanceId, m.id), eq(maintenanceComponents.componentId, c.id)));
     if (c.status !== 'under_maintenance') await t.tx.update(components).set({ status: 'under_maintenance', updatedAt: t.now }).where(eq(components.id, c.id));
   }
-  const [row] = await t.tx.update(maintenances).set({ status: 'in_progress', startedAt: t.now, updatedAt: t.now }).where(eq(maintenances.id, m.id)).returning();
+  const [row] = await t.tx.update(maintenances).set({ status: 'in_progress', startedAt: t.now, updatedAt: t.now, sequence: bumpSequence() }).where(eq(maintenances.id, m.id)).returning();
   return row!;
 }
 
@@ -90,7 +96,7 @@ export async function finish(t: TxCtx, m: MaintenanceRow): Promise<MaintenanceRo
       .set({ status: l.previousStatus, updatedAt: t.now })
       .where(and(eq(components.id, l.componentId), eq(components.status, 'under_maintenance')));
   }
-  const [row] = await t.tx.update(maintenances).set({ status: 'completed', completedAt: t.now, updatedAt: t.now }).where(eq(maintenances.id, m.id)).returning();
+  const [row] = await t.tx.update(maintenances).set({ status: 'completed', completedAt: t.now, updatedAt: t.now, sequence: bumpSequence() }).where(eq(maintenances.id, m.id)).returning();
   return row!;
 }
 

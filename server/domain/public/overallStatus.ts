@@ -2,6 +2,7 @@
 
 export type Indicator = 'none' | 'minor' | 'major' | 'critical' | 'maintenance';
 
+/** The words real Statuspage pages use for each indicator. */
 export const DESCRIPTION: Record<Indicator, string> = {
   none: 'All Systems Operational',
   minor: 'Minor Service Outage',
@@ -9,6 +10,8 @@ export const DESCRIPTION: Record<Indicator, string> = {
   critical: 'Major Service Outage',
   maintenance: 'Service Under Maintenance',
 };
+/** `minor` when it comes only from components in degraded performance, with no incident behind it. */
+export const DEGRADED_DESCRIPTION = 'Partially Degraded Service';
 
 const RANK: Record<Indicator, number> = { none: 0, maintenance: 1, minor: 2, major: 3, critical: 4 };
 
@@ -21,6 +24,9 @@ const FROM_COMPONENT: Record<string, Indicator> = {
 };
 const FROM_IMPACT: Record<string, Indicator> = { none: 'none', minor: 'minor', major: 'major', critical: 'critical' };
 
+const worstOf = (start: Indicator, all: (Indicator | undefined)[]): Indicator =>
+  all.reduce<Indicator>((worst, i) => (i && RANK[i] > RANK[worst] ? i : worst), start);
+
 /**
  * The worst of unresolved incident impacts and component statuses; `maintenance` only when the
  * worst thing happening is maintenance in progress.
@@ -30,11 +36,8 @@ export function overallStatus(input: {
   unresolvedImpacts: string[];
   maintenanceInProgress: boolean;
 }): { indicator: Indicator; description: string } {
-  let worst: Indicator = input.maintenanceInProgress ? 'maintenance' : 'none';
-  const consider = (i: Indicator | undefined) => {
-    if (i && RANK[i] > RANK[worst]) worst = i;
-  };
-  input.componentStatuses.forEach((s) => consider(FROM_COMPONENT[s]));
-  input.unresolvedImpacts.forEach((s) => consider(FROM_IMPACT[s]));
-  return { indicator: worst, description: DESCRIPTION[worst] };
+  const fromIncidents = worstOf('none', input.unresolvedImpacts.map((s) => FROM_IMPACT[s]));
+  const worst = worstOf(input.maintenanceInProgress ? 'maintenance' : 'none', [fromIncidents, ...input.componentStatuses.map((s) => FROM_COMPONENT[s])]);
+  const degradedOnly = worst === 'minor' && RANK[fromIncidents] < RANK.minor;
+  return { indicator: worst, description: degradedOnly ? DEGRADED_DESCRIPTION : DESCRIPTION[worst] };
 }

@@ -10,8 +10,11 @@ describe('overallStatus (Statuspage status.indicator / description)', () => {
     expect(run([])).to.deep.equal({ indicator: 'none', description: 'All Systems Operational' });
   });
 
-  it('a degraded component → minor / Minor Service Outage', () => {
-    expect(run(['operational', 'degraded_performance'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
+  it('a degraded component with no incident → minor / Partially Degraded Service (as real pages word it)', () => {
+    expect(run(['operational', 'degraded_performance'])).to.deep.equal({ indicator: 'minor', description: 'Partially Degraded Service' });
+    expect(run(['degraded_performance'], [], true)).to.deep.equal({ indicator: 'minor', description: 'Partially Degraded Service' });
+    // With a minor incident open it is an outage, not just degradation.
+    expect(run(['degraded_performance'], ['minor'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
   });
 
   it('a partial outage → major / Partial System Outage', () => {
@@ -47,6 +50,6 @@ describe('overallStatus (Statuspage status.indicator / description)', () => {
   it("a sev4 'none' impact changes nothing", () => {
     expect(run(['operational'], ['none'])).to.deep.equal({ indicator: 'none', description: 'All Systems Operational' });
     expect(run(['operational'], ['none'], true)).to.deep.equal({ indicator: 'maintenance', description: 'Service Under Maintenance' });
-    expect(run(['degraded_performance'], ['none', 'none'])).to.deep.equal({ indicator: 'minor', description: 'Minor Service Outage' });
+    expect(run(['degraded_performance'], ['none', 'none'])).to.deep.equal({ indicator: 'minor', description: 'Partially Degraded Service' });
   });
 });

@@ -123,7 +123,7 @@ describe('public API: caching, CORS, announcements, live push', () => {
     expect((await anon().get('/history?month=2026-13', { accept: 'text/html' })).status).to.equal(400);
     const rss = await anon().get('/history.rss');
     expect(rss.headers.get('content-type')).to.include('application/rss+xml');
-    expect(rss.text).to.include('<title><![CDATA[Login broken <b>]]></title>');
+    expect(rss.text).to.include('<title>Login broken &#x3C;b&#x3E;</title>');
     const atom = await anon().get('/history.atom');
     expect(atom.text).to.include('<feed');
   });

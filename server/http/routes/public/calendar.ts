@@ -1,33 +1,24 @@
 import { Router } from 'express';
-import ical from 'ical-generator';
 import type { AppDeps } from '../../../deps.js';
 import { listMaintenances } from '../../../domain/maintenance/listMaintenances.js';
+import { maintenanceCalendar } from '../../../presenters/maintenanceCalendar.js';
 
-/** `GET /maintenance.ics`: upcoming and in-progress maintenance for calendar apps to subscribe to. */
+const ENDED_KEPT_MS = 365 * 86_400_000;
+
+/**
+ * `GET /maintenance.ics` for calendar apps to subscribe to: all upcoming and running maintenance,
+ * and the past year's completed and cancelled maintenance (cancelled ones as STATUS:CANCELLED).
+ */
 export function calendarRoutes(deps: AppDeps): Router {
   const r = Router();
+  const db = deps.database.db;
   r.get('/maintenance.ics', async (_req, res) => {
-    const list = await listMaintenances(deps.database.db, { status: ['scheduled', 'in_progress', 'verifying'], limit: 200 });
-    const cal = ical({
-      name: `${deps.config.PAGE_NAME} maintenance`,
-      prodId: { company: 'Beacon', product: 'status-page', language: 'EN' },
-      url: `${deps.config.publicUrl}/maintenance.ics`,
-      ttl: 15 * 60,
-    });
-    for (const { maintenance: m, components } of list) {
-      cal.createEvent({
-        id: `maintenance-${m.id}@beacon`,
-        start: m.scheduledFor,
-        end: m.scheduledUntil,
-        stamp: m.updatedAt,
-        summary: `Maintenance: ${m.title}`,
-        description: [m.body, components.length ? `Affects: ${components.map((c) => c.name).join(', ')}` : ''].filter(Boolean).join('\n\n'),
-        url: `${deps.config.publicUrl}/maintenance/${m.id}`,
-      });
-    }
+    const open = await listMaintenances(db, { status: ['scheduled', 'in_progress', 'verifying'], limit: 200 });
+    const from = new Date(deps.clock.now().getTime() - ENDED_KEPT_MS);
+    const ended = await listMaintenances(db, { status: ['completed', 'cancelled'], from, newestFirst: true, limit: 300 });
     res.setHeader('Access-Control-Allow-Origin', '*');
     res.setHeader('Cache-Control', 'public, max-age=300');
-    res.type('text/calendar; charset=utf-8').send(cal.toString());
+    res.type('text/calendar; charset=utf-8').send(maintenanceCalendar([...open, ...ended], { pageName: deps.config.PAGE_NAME, publicUrl: deps.config.publicUrl }));
   });
   return r;
 }
