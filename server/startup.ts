@@ -9,7 +9,7 @@ import { bootstrapAdmin } from './domain/staff/bootstrapAdmin.js';
 import { createLogger } from './logger.js';
 import { seedDemoComponents } from './domain/components/seedDemoComponents.js';
 import { createRuntime, type Runtime } from './runtime.js';
-import type { Lifecycle } from './lifecycle.js';
+import { StopRequested, type Lifecycle } from './lifecycle.js';
 import { EXIT, StartupError } from './startupError.js';
 
 /**
@@ -92,6 +92,7 @@ export async function startBeacon(lifecycle: Lifecycle): Promise<(signal: string
     logger.info(`Beacon listening on http://${config.HOST}:${port} (console: ${config.publicUrl}/console)`);
   } catch (e) {
     await stop().catch((err) => logger.error({ err }, 'could not release what start-up had acquired'));
+    if (e instanceof StopRequested) logger.info({ signal: e.signal }, 'stopped during start-up');
     throw e;
   }
 

@@ -52,6 +52,12 @@ describe('start-up failures: a one-line message and a distinct exit code (real c
     }
   });
 
+  it('an address that is not on this machine → 76', async () => {
+    const dir = tmp('beacon-host-');
+    await expectFailure(startBeacon({ DATA_DIR: dir, HOST: '192.0.2.1' }), 76, /Cannot listen on 192\.0\.2\.1:0 \(EADDRNOTAVAIL\)/);
+    expect(fs.existsSync(path.join(dir, 'beacon.lock')), 'lock file left behind').to.equal(false);
+  });
+
   it('a database that accepts connections and never answers → 69 within 30 s, naming it without the password', async () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((s) => void sockets.push(s)); // accepts, then says nothing

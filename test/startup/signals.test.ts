@@ -41,6 +41,7 @@ describe('signals during start-up (real child processes)', function () {
     expect(fs.existsSync(lock), 'lock left behind').to.equal(false);
     expect(child.stderr).to.equal('');
     expect(child.out).not.to.include('Beacon listening');
+    expect(child.stdout).to.include('stopped during start-up');
   });
 
   it('when the port has just opened, before background work has finished: exit 0, lock removed', async () => {
