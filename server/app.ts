@@ -25,6 +25,7 @@ import { publicApiRoutes } from './http/routes/public/publicApi.js';
 import { statusPageRoutes } from './http/routes/public/statusPage.js';
 import { subscriptionRoutes } from './http/routes/public/subscriptions.js';
 import type { SnapshotStore } from './http/snapshot/snapshotStore.js';
+import { Health, healthz, readyz } from './http/health.js';
 import { metricsRoute, type Metrics } from './http/metrics.js';
 import { embedRoutes } from './http/routes/public/embed.js';
 import { maintenanceRoutes } from './http/routes/api/maintenances.js';
@@ -50,7 +51,7 @@ export interface AppHooks {
 }
 
 /** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }): Express {
+export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }, health: Health = Object.assign(new Health(), { started: true })): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -83,17 +84,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
     app.get('/metrics', metricsRoute(metrics, deps.config.METRICS_TOKEN));
   }
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await deps.database.ping();
-      res.json({ status: 'ready', database: deps.database.driver });
-    } catch {
-      res.status(503).json({ error: { code: 'database_unavailable', message: 'The database is not reachable' } });
-    }
-  });
+  app.get('/healthz', healthz);
+  app.get('/readyz', readyz(deps.database, health));
 
   app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
 

@@ -9,6 +9,7 @@ import { staffRealtimeChannel } from './notify/realtimeChannel.js';
 import { deliveryChannels } from './notify/registry.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import { Metrics } from './http/metrics.js';
+import { Health } from './http/health.js';
 import { attachRedisAdapter } from './realtime/redisAdapter.js';
 import { ChangeFeed } from './db/changeFeed.js';
 import { renderView } from './http/routes/public/statusPage.js';
@@ -23,6 +24,8 @@ export interface Runtime {
   slaWatcher: SlaWatcher;
   maintenanceWatcher: MaintenanceWatcher;
   snapshot: SnapshotStore;
+  /** Readiness: `started` turns true when startBackground() has finished. */
+  health: Health;
   /** Starts polling, timers and cron (tests drive these by hand instead). */
   startBackground(): Promise<void>;
   stop(): Promise<void>;
@@ -33,8 +36,10 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   const snapshot = new SnapshotStore(deps.database.db, deps.config, deps.clock, deps.logger);
   let gateway: RealtimeGateway | null = null;
   const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
+  const health = new Health();
+  metrics.watchHealth(health, Boolean(deps.config.REDIS_URL));
   const hooks = { afterWrite: () => {} };
-  const app = createApp(deps, snapshot, metrics, hooks);
+  const app = createApp(deps, snapshot, metrics, hooks, health);
   const server = http.createServer(fastPath(snapshot, app));
   gateway = new RealtimeGateway(server, deps);
   // After each rebuild: render the live part of the page once and broadcast it with the sequence.
@@ -75,7 +80,6 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   dispatcher.onEvent((e) => react(e.type));
   // On PostgreSQL other instances may have claimed the event: they NOTIFY, every instance reacts.
   const changeFeed = shared && deps.database.url ? new ChangeFeed(deps.database.url, deps.logger, (types) => types.split(',').forEach(react)) : null;
-  let closeRedis: (() => Promise<void>) | null = null;
   let jobs: { stop(): void } | null = null;
   return {
     server,
@@ -84,8 +88,11 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     slaWatcher,
     maintenanceWatcher,
     snapshot,
+    health,
     async startBackground() {
-      if (deps.config.REDIS_URL) closeRedis = await attachRedisAdapter(gateway.io, deps.config.REDIS_URL, deps.logger);
+      // Never awaited: Redis connects in the background, so a missing Redis cannot hold up the
+      // dispatcher, the catch-up and cron below (it is reported in /readyz and /metrics).
+      if (deps.config.REDIS_URL) health.redis = attachRedisAdapter(gateway.io, deps.config.REDIS_URL, deps.logger);
       await changeFeed?.start();
       await snapshot.rebuild();
       dispatcher.start();
@@ -99,8 +106,10 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         ],
         deps.logger,
       );
+      health.started = true;
     },
     async stop() {
+      health.started = false;
       jobs?.stop();
       slaWatcher.stop();
       maintenanceWatcher.stop();
@@ -109,7 +118,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       for (const ch of channels) ch.close?.();
       await changeFeed?.stop();
       await gateway.close();
-      await closeRedis?.();
+      await health.redis?.close();
     },
   };
 }

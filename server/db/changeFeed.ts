@@ -22,7 +22,8 @@ export class ChangeFeed {
 
   async start(): Promise<void> {
     if (this.stopped) return;
-    const client = new pg.Client({ connectionString: this.url });
+    // A connect timeout: a silent server must end in a retry, not a connect() that never settles.
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
     client.on('notification', (n) => this.onChange(n.payload ?? ''));
     client.on('error', (err) => this.logger.warn({ err: String(err) }, 'change feed connection lost'));
     client.on('end', () => {

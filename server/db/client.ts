@@ -27,10 +27,41 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** The URL without its password, for messages and logs: postgres://user@host:port/db. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return 'DATABASE_URL (unparsable)';
+  }
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  /** PostgreSQL: give up on a connection that is not ready for queries after this long. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: the server cancels longer statements; the client gives up 5 s later (a server that went silent). */
+  statementTimeoutMs?: number;
+}
+
 /** `DATABASE_URL` → PostgreSQL; otherwise embedded PGlite in `dataDir` (`memory://` for tests). */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir?: string }): Promise<Database> {
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 10 });
+    // Without timeouts a server that accepts connections and never answers hangs every caller forever.
+    const statementTimeout = opts.statementTimeoutMs ?? 30_000;
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
+      statement_timeout: statementTimeout,
+      query_timeout: statementTimeout + 5_000,
+    });
+    // An idle client whose server went away emits 'error' on the pool; unhandled, it would crash us.
+    pool.on('error', () => {});
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     return {
       db,

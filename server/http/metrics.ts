@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import { deliveries, outboxEvents } from '../db/schema.js';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../clock.js';
+import type { Health } from './health.js';
 
 /** Prometheus metrics on a registry of our own (several runtimes may live in one test process). */
 export class Metrics {
@@ -19,6 +20,11 @@ export class Metrics {
 
   constructor(database: Database, clock: Clock, sockets: () => number) {
     collectDefaultMetrics({ register: this.registry, prefix: 'beacon_' });
+    // prom-client exports these three sums as gauges named *_total, which `promtool check metrics`
+    // rejects (the suffix is for counters); the per-type gauges beside them carry the same figures.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+      this.registry.removeSingleMetric(`beacon_${name}`);
+    }
     const self = this;
     let reported = 0;
     new Counter({
@@ -47,6 +53,13 @@ export class Metrics {
       const stats = database.poolStats;
       new Gauge({ name: 'beacon_db_pool_connections', help: 'Database pool connections', labelNames: ['state'], registers: [this.registry], collect() { const s = stats(); this.set({ state: 'total' }, s.total); this.set({ state: 'idle' }, s.idle); this.set({ state: 'waiting' }, s.waiting); } });
     }
+  }
+
+  /** Start-up and Redis state, so an instance stuck starting or cut off from Redis can be alerted on. */
+  watchHealth(health: Health, redisConfigured: boolean): void {
+    new Gauge({ name: 'beacon_startup_complete', help: '1 once start-up has finished (background work running), 0 while starting', registers: [this.registry], collect() { this.set(health.started ? 1 : 0); } });
+    if (!redisConfigured) return;
+    new Gauge({ name: 'beacon_redis_up', help: '1 while both Redis connections (socket.io fan-out) are ready, 0 while connecting or reconnecting', registers: [this.registry], collect() { this.set(health.redis?.state === 'ready' ? 1 : 0); } });
   }
 
   /** Times each request under its route pattern (not the raw URL, which would explode the labels). */

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { lockDataDir, DataDirLockedError } from '../../server/db/dataDirLock.js';
+import { lockDataDir, DataDirLockedError, processStartTime } from '../../server/db/dataDirLock.js';
 
 function run(env: Record<string, string>): ChildProcess & { out: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -19,15 +19,63 @@ function run(env: Record<string, string>): ChildProcess & { out: () => string } 
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => c.once('exit', (code) => r(code)));
 
 describe('DATA_DIR lock', () => {
-  it('a second lock on the same directory in this process is refused while the first holder lives', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-lock-'));
-    fs.writeFileSync(path.join(dir, 'beacon.lock'), JSON.stringify({ pid: process.ppid, host: os.hostname() }));
+  const lockFile = (dir: string) => path.join(dir, 'beacon.lock');
+  const tmpDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-lock-'));
+  const children: ChildProcess[] = [];
+  after(() => children.forEach((c) => c.kill('SIGKILL')));
+  /** A live process of our own: a `sleep`, or a node that idles. */
+  async function live(cmd: string, args: string[]): Promise<number> {
+    const child = spawn(cmd, args, { stdio: 'ignore' });
+    children.push(child);
+    await new Promise((r) => child.once('spawn', r));
+    return child.pid!;
+  }
+
+  it('refuses while the holder named in the lock (a live node process, same start time) runs', async () => {
+    const dir = tmpDir();
+    const pid = await live(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    fs.writeFileSync(lockFile(dir), JSON.stringify({ pid, host: os.hostname(), startTime: processStartTime(pid) }));
     expect(() => lockDataDir(dir)).to.throw(DataDirLockedError, /Another Beacon process/);
-    // A stale lock (dead pid) is taken over.
-    fs.writeFileSync(path.join(dir, 'beacon.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname() }));
+  });
+
+  it('takes over a lock whose pid is dead', () => {
+    const dir = tmpDir();
+    fs.writeFileSync(lockFile(dir), JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname() }));
     const release = lockDataDir(dir);
+    expect(JSON.parse(fs.readFileSync(lockFile(dir), 'utf8')).pid).to.equal(process.pid);
     release();
-    expect(fs.existsSync(path.join(dir, 'beacon.lock'))).to.equal(false);
+    expect(fs.existsSync(lockFile(dir))).to.equal(false);
+  });
+
+  it('takes over a lock whose pid was recycled: a live but unrelated process (sleep)', async () => {
+    const dir = tmpDir();
+    const pid = await live('sleep', ['60']);
+    fs.writeFileSync(lockFile(dir), JSON.stringify({ pid, host: os.hostname(), since: new Date().toISOString() }));
+    const release = lockDataDir(dir);
+    expect(JSON.parse(fs.readFileSync(lockFile(dir), 'utf8')).pid).to.equal(process.pid);
+    release();
+  });
+
+  it('takes over a lock whose pid now belongs to another node process (start time differs) or an earlier boot', async () => {
+    const dir = tmpDir();
+    const pid = await live(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    fs.writeFileSync(lockFile(dir), JSON.stringify({ pid, host: os.hostname(), startTime: '1' }));
+    lockDataDir(dir)();
+    fs.writeFileSync(lockFile(dir), JSON.stringify({ pid, host: os.hostname(), startTime: processStartTime(pid), bootId: 'another-boot' }));
+    lockDataDir(dir)();
+  });
+
+  it('records pid, start time, boot id and a token; releasing never removes a lock another process took over', () => {
+    const dir = tmpDir();
+    const release = lockDataDir(dir);
+    const mine = JSON.parse(fs.readFileSync(lockFile(dir), 'utf8'));
+    expect(mine.pid).to.equal(process.pid);
+    expect(mine.startTime).to.equal(processStartTime(process.pid)).and.to.match(/^\d+$/);
+    expect(mine.bootId).to.be.a('string');
+    expect(mine.token).to.match(/^[0-9a-f]{16}$/);
+    fs.writeFileSync(lockFile(dir), JSON.stringify({ ...mine, token: 'someone-else' }));
+    release();
+    expect(fs.existsSync(lockFile(dir))).to.equal(true);
   });
 
   it('a second Beacon process on the same DATA_DIR refuses to start with a clear message', async function () {

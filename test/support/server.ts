@@ -45,6 +45,7 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false, timers: false });
   const server = runtime.server;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  runtime.health.started = true; // background work is the test's to drive: start-up ends at listen
   const { port } = server.address() as AddressInfo;
   const full = http.createServer(fullPathOf(runtime.snapshot));
   await new Promise<void>((r) => full.listen(0, '127.0.0.1', () => r()));

@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import { FixedClock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { createLogger } from '../../server/logger.js';
+import { createRuntime } from '../../server/runtime.js';
+import { Client } from '../support/client.js';
+import { testDatabase } from '../support/db.js';
+import { LogSink, TEST_SECRET, startTestServer } from '../support/server.js';
+
+describe('readiness', () => {
+  it('/healthz answers at once; /readyz is 503 until background work has started, then 200', async () => {
+    const database = await testDatabase();
+    const deps = { config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false' }), database, clock: new FixedClock('2026-11-29T12:00:00Z'), logger: createLogger('info', new LogSink()), sessionSecret: TEST_SECRET };
+    const runtime = createRuntime(deps, { timers: false });
+    await new Promise<void>((r) => runtime.server.listen(0, '127.0.0.1', () => r()));
+    const client = new Client(`http://127.0.0.1:${(runtime.server.address() as AddressInfo).port}`);
+    try {
+      expect((await client.get('/healthz')).status).to.equal(200);
+      const starting = await client.get('/readyz');
+      expect(starting.status).to.equal(503);
+      expect(starting.body.error.code).to.equal('starting');
+      expect((await client.get('/metrics')).text).to.match(/^beacon_startup_complete 0$/m);
+
+      await runtime.startBackground();
+      const ready = await client.get('/readyz');
+      expect(ready.status).to.equal(200);
+      expect(ready.body).to.include({ status: 'ready', database: database.driver });
+      expect(ready.body).not.to.have.property('redis'); // not configured
+      expect((await client.get('/metrics')).text).to.match(/^beacon_startup_complete 1$/m);
+    } finally {
+      await runtime.stop();
+      runtime.server.closeAllConnections();
+    }
+  });
+});
+
+describe('/metrics', () => {
+  it('passes `promtool check metrics` (no *_total gauges)', async function () {
+    const s = await startTestServer();
+    try {
+      const res = await new Client(s.baseUrl).get('/metrics');
+      expect(res.status).to.equal(200);
+      expect(res.text).to.include('# TYPE beacon_nodejs_active_handles gauge'); // the per-type gauges stay
+      const lint = spawnSync('promtool', ['check', 'metrics'], { input: res.text, encoding: 'utf8' });
+      if (lint.error) throw new Error(`promtool is needed for this test (Debian: apt-get install prometheus, or extract promtool from its .deb as .ci/run does): ${lint.error.message}`);
+      expect(lint.stdout + lint.stderr, 'promtool findings').to.equal('');
+      expect(lint.status).to.equal(0);
+    } finally {
+      await s.close();
+    }
+  });
+});
