@@ -16,6 +16,10 @@
   var etag = null;
   var POLL_MS = Number(window.BEACON_POLL_MS) || 20000;
   var FAILURES_BEFORE_POLLING = 2;
+  // A blocked websocket does not always fail loudly (a proxy may accept and then drop it): poll
+  // anyway when the socket has not connected within this long.
+  var FALLBACK_MS = 5000;
+  var watchdog = null;
   var pollTimer = null;
   var failures = 0;
   var inFlight = false;
@@ -87,15 +91,23 @@
     startPolling(); // the socket.io client did not load
     return;
   }
+  function armWatchdog() {
+    clearTimeout(watchdog);
+    watchdog = setTimeout(startPolling, FALLBACK_MS);
+  }
   var socket = io('/public', { transports: ['websocket'] });
+  armWatchdog();
   socket.on('connect', function () {
+    clearTimeout(watchdog);
     failures = 0;
     stopPolling();
     say('');
   });
   socket.on('disconnect', function (reason) {
-    // "io client disconnect" only happens when we close it ourselves.
-    if (reason !== 'io client disconnect' && !pollTimer) say('Reconnecting…');
+    armWatchdog();
+    if (!pollTimer) say('Reconnecting…');
+    // socket.io retries by itself except after a server-side disconnect (e.g. during a shutdown).
+    if (reason === 'io server disconnect') setTimeout(function () { socket.connect(); }, 1000);
   });
   socket.on('connect_error', function () {
     failures++;

@@ -119,7 +119,7 @@ describe('embeddable announcement banner', () => {
           live: stack.getAttribute('aria-live'),
           order: items.map((i) => i.dataset.level),
           labels: items.map((i) => i.querySelector('.label')!.textContent),
-          buttons: items.map((i) => i.querySelector('button')?.getAttribute('aria-label') ?? null),
+          buttons: items.map((i) => i.querySelector('button.dismiss')?.getAttribute('aria-label') ?? null),
           links: items.map((i) => (i.querySelector('a') as HTMLAnchorElement | null)?.href ?? null),
           colours: items.map((i) => getComputedStyle(i).backgroundColor),
           titleColour: getComputedStyle(title).color,
