@@ -43,6 +43,14 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['pho
   }
   await page.goto(s.baseUrl + '/', { waitUntil: 'networkidle' });
   await page.screenshot({ path: `${prefix}-${name}.png`, fullPage: true });
+  if (name === 'desktop') {
+    let presses = 0;
+    while (presses < 600 && (await page.evaluate(() => document.activeElement?.id)) !== 'sub-email') {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    console.log(`Tab presses from the top of / to the subscribe field: ${presses}`);
+  }
   await context.close();
 }
 console.log(rows.join('\n'));
