@@ -42,7 +42,11 @@ var CSS =
   '.stack:not(.expanded) .item{align-items:center;gap:8px;padding:4px 8px 4px 10px}' +
   '.stack:not(.expanded) .text{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
   '.stack:not(.expanded) .body,.stack:not(.expanded) .when,.stack:not(.expanded) .link,.stack:not(.expanded) .kind{display:none}' +
-  '.stack:not(.expanded) .label{padding:0 6px}}' +
+  '.stack:not(.expanded) .label{padding:0 6px}' +
+  // Expanded: the label and buttons on one row, the text the full width below.
+  '.expanded .item{flex-wrap:wrap;align-items:center;gap:4px 8px}' +
+  '.expanded .label{margin-right:auto}' +
+  '.expanded .text{order:3;flex:1 1 100%}}' +
   '@media (prefers-color-scheme:dark){' +
   '.item.level-critical{background:#3b1412;color:#ffd9d4}' +
   '.item.level-warning{background:#3a2a08;color:#ffe7b3}' +
