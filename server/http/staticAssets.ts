@@ -65,6 +65,8 @@ export function staticAssets(root: string, policy: ServePolicy): Router {
     if (!vendor[rel] && (!file.startsWith(base + path.sep) || rel.split('/').some((p) => p.startsWith('.')))) return next();
     const asset = await assets.get(file);
     if (!asset) return next();
+    // The embeddable banner loads the socket.io client into other sites' pages, also under COEP.
+    if (vendor[rel]) res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     sendCached(req, res, asset, policy);
   };
   r.get(/.*/, serve);

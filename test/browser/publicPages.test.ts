@@ -213,7 +213,7 @@ describe('public pages in a browser: no-JS times, keyboard, live, fallbacks, pho
             }),
           }),
       );
-      await phone.route((url) => url.origin === s.baseUrl && url.pathname.startsWith('/socket.io/'), (route: Route) => route.abort());
+      await phone.route((url) => url.origin === s.baseUrl && (url.pathname.startsWith('/socket.io/') || url.pathname === '/public/vendor/socket.io.min.js'), (route: Route) => route.abort());
       const page = await phone.newPage();
       await page.goto(site.origin + '/');
       const host = page.locator('beacon-banner');
