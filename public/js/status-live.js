@@ -45,6 +45,10 @@
     if (window.BeaconLocalTimes) window.BeaconLocalTimes(root);
   }
 
+  function setTitle(text) {
+    document.title = text.trim() + document.title.replace(/^[^·]*/, ' ').replace(/^\s+/, ' ');
+  }
+
   function today(cells) {
     Object.keys(cells || {}).forEach(function (id) {
       var slot = root.querySelector('[data-uptime="' + id + '"]');
@@ -67,7 +71,10 @@
         return res.text();
       })
       .then(function (html) {
-        if (html !== null) replace(html);
+        if (html === null) return;
+        replace(html);
+        var line = isStatusPage && document.getElementById('status-line');
+        if (line) setTitle(line.textContent);
       })
       .catch(function () {})
       .then(function () {
@@ -120,7 +127,7 @@
     root.setAttribute('data-seq', String(seq));
     if (isStatusPage && typeof msg.html === 'string') {
       replace(msg.html);
-      if (msg.title) document.title = msg.title + document.title.replace(/^[^·]*/, ' ').replace(/^\s+/, ' ');
+      if (msg.title) setTitle(msg.title);
       today(msg.today);
     } else {
       fetchFragment();

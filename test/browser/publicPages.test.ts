@@ -155,6 +155,7 @@ describe('public pages in a browser: no-JS times, keyboard, live, fallbacks, pho
     await settle(s);
     await until(async () => ((await page.locator('#incidents').textContent()) ?? '').includes(title), 'the new incident arrives by polling', 10_000);
     expect(await page.locator('#status-line').getAttribute('data-indicator')).to.equal('critical');
+    expect(await page.title()).to.equal(`${((await page.locator('#status-line').textContent()) ?? '').trim()} · Beacon status`);
     expect(await page.evaluate(() => (window as unknown as { __same?: boolean }).__same), 'no reload').to.equal(true);
     await until(() => polls.some((p) => p.conditional && p.status === 304), 'a poll that finds nothing new is a 304');
     // The bars survive the fragment swap.
