@@ -53,6 +53,14 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 900 }], ['pho
   }
   await context.close();
 }
+// Without JavaScript (server-rendered times), and the incident page.
+const noJs = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
+const bare = await noJs.newPage();
+await bare.goto(s.baseUrl + '/');
+await bare.screenshot({ path: `${prefix}-nojs-phone.png`, fullPage: true });
+await bare.goto(`${s.baseUrl}/incidents/${res.body.id}`);
+await bare.screenshot({ path: `${prefix}-nojs-incident.png`, fullPage: true });
+await noJs.close();
 console.log(rows.join('\n'));
 console.log(`total transferred for / (first load): ${total} bytes = ${(total / 1024).toFixed(1)} KB`);
 await browser.close();
