@@ -12,6 +12,7 @@ import { helpers } from './http/viewHelpers.js';
 import { securityHeaders } from './http/securityHeaders.js';
 import { requestIdFor } from './http/requestId.js';
 import { countFastPathHits } from './http/fastPath.js';
+import { staticAssets } from './http/staticAssets.js';
 import { auditRoutes } from './http/routes/api/audit.js';
 import { deliveryRoutes } from './http/routes/api/deliveries.js';
 import { deliveryConsoleRoutes } from './http/routes/console/deliveries.js';
@@ -87,7 +88,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.get('/healthz', healthz);
   app.get('/readyz', readyz(deps.database, health));
 
-  app.use('/public', express.static(path.join(ROOT, 'public'), { maxAge: '1h' }));
+  app.use('/public', staticAssets(path.join(ROOT, 'public'), { cacheControl: 'public, max-age=3600' }));
 
   // Public reads come from the snapshot, ahead of the staff API's body parsing and auth.
   app.use(publicApiRoutes(deps, snapshot));

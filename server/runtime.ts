@@ -12,8 +12,8 @@ import { Metrics } from './http/metrics.js';
 import { Health } from './http/health.js';
 import { attachRedisAdapter } from './realtime/redisAdapter.js';
 import { ChangeFeed } from './db/changeFeed.js';
-import { renderView } from './http/routes/public/statusPage.js';
-import { statusPageView, uptimeToday } from './presenters/statusPageView.js';
+import { liveStatusFragment } from './http/routes/public/statusPage.js';
+import { uptimeToday } from './presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
 import { fastPath } from './http/fastPath.js';
 
@@ -48,8 +48,10 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     const stopTimer = metrics.fanout.startTimer();
     const snap = store.snapshot!;
     const seq = store.seq;
-    void renderView(app, 'pages/status-main', { layout: false, view: statusPageView(snap) })
-      .then((html) => {
+    // The same rendering `/live/status` serves to pages that poll instead.
+    void liveStatusFragment(app, store)
+      .then((fragment) => {
+        const html = fragment.body.toString();
         if (seq !== store.seq) return; // a newer rebuild already published
         stopTimer();
         gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });

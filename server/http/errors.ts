@@ -34,7 +34,38 @@ function normalise(err: unknown): DomainError | null {
   return null;
 }
 
-/** The one place that maps domain errors to HTTP: JSON for the API, a friendly page for browsers. */
+/** Who is asking, which decides how an error is shown: JSON for programs, the console's page for staff, the status page's for everyone else. */
+export type Audience = 'api' | 'console' | 'public';
+
+export function audienceOf(req: Request): Audience {
+  if (wantsJson(req)) return 'api';
+  const path = (req.originalUrl ?? req.url).split('?')[0]!;
+  return path === '/console' || path.startsWith('/console/') ? 'console' : 'public';
+}
+
+// Field names as the public forms and links label them.
+const PUBLIC_FIELD_NAMES: Record<string, string> = { email: 'E-mail address', month: 'Month', id: 'Link', components: 'Components', scope: 'Choice', s: 'Link', sig: 'Link' };
+
+/**
+ * The public error page in plain words (no codes, no "(body): must be an id"), with a way back to
+ * the current status. Messages written for people (403, 409, 422, 429, …) are shown as they are.
+ */
+function publicErrorView(status: number, error: { code: string; message: string; details?: unknown }, req: Request) {
+  const fields = ((error.details as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? []).map((f) => ({
+    name: PUBLIC_FIELD_NAMES[f.field] ?? f.field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    message: f.message,
+  }));
+  if (status === 404) return { title: 'Not found', heading: 'We can’t find that page', lead: 'The link may be old or mistyped, or what it pointed to is no longer published.', fields: [] };
+  if (status === 400 && req.method === 'GET')
+    return { title: 'Not found', heading: 'That link doesn’t look right', lead: 'Part of the address is not valid. Check the link, or start from the current status.', fields: [] };
+  if (status === 400) return { title: 'Please check the form', heading: 'Please check what you entered', lead: 'We could not accept it:', fields };
+  // A 503 from a domain verb is a deliberate answer (e.g. e-mail updates are off): say what it says.
+  if (status === 503 && error.code !== 'internal_error') return { title: 'Not available', heading: 'Not available', lead: error.message, fields: [] };
+  if (status >= 500) return { title: 'Something went wrong', heading: 'Something went wrong on our side', lead: 'It has been logged. Please try again in a moment.', fields: [] };
+  return { title: 'That did not work', heading: 'That did not work', lead: error.message, fields: [] };
+}
+
+/** The one place that maps domain errors to HTTP: JSON for the API, a friendly page for browsers (public or console, by route). */
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const known = normalise(err);
   const status = known ? STATUS[known.kind] : 500;
@@ -48,8 +79,13 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
       ...(known?.details !== undefined ? { details: known.details } : {}),
     },
   };
-  if (wantsJson(req)) {
+  const audience = audienceOf(req);
+  if (audience === 'api') {
     res.status(status).json(body);
+    return;
+  }
+  if (audience === 'public') {
+    res.status(status).render('pages/public-error', { layout: 'public', scripts: [], status, ...publicErrorView(status, body.error, req), requestId: status >= 500 ? req.id : null });
     return;
   }
   res.status(status).render('pages/error', { title: 'Error', status, error: body.error, requestId: req.id });

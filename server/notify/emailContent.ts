@@ -3,7 +3,9 @@ import type { Db } from '../db/client.js';
 import { components, incidentComponents, incidents, incidentUpdates } from '../db/schema.js';
 import { getMaintenance } from '../domain/maintenance/getMaintenance.js';
 import type { OutboxEvent } from './channel.js';
-import { bothZones, renderEmail } from './mailer.js';
+import { renderEmail } from './mailer.js';
+import { INCIDENT_STATUS_LABELS } from '../presenters/labels.js';
+import { humanTime } from '../presenters/times.js';
 
 /** The part of a subscriber mail that is the same for every recipient of one event. */
 export interface EventPart {
@@ -12,7 +14,7 @@ export interface EventPart {
   text: string;
 }
 
-const STATUS_WORD: Record<string, string> = { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved' };
+const STATUS_WORD = INCIDENT_STATUS_LABELS;
 
 const MAINTENANCE_SUBJECT: Record<string, string> = {
   'maintenance.announced': 'Scheduled maintenance',
@@ -52,9 +54,9 @@ async function incidentPart(db: Db, event: OutboxEvent, pageName: string, public
     title: incident.title,
     status: word,
     body: update?.body ?? '',
-    at: bothZones(update?.displayAt ?? incident.reportedAt),
-    started: bothZones(incident.reportedAt),
-    resolved: bothZones(incident.resolvedAt),
+    at: humanTime(update?.displayAt ?? incident.reportedAt),
+    started: humanTime(incident.reportedAt),
+    resolved: humanTime(incident.resolvedAt),
     components: linked.map((c) => c.name),
     url: `${publicUrl}/incidents/${incident.id}`,
   });
@@ -69,8 +71,8 @@ async function maintenancePart(db: Db, event: OutboxEvent, pageName: string, pub
     title: m.title,
     lead: MAINTENANCE_LEAD[event.type],
     body: m.body,
-    from: bothZones(m.scheduledFor),
-    until: bothZones(m.scheduledUntil),
+    from: humanTime(m.scheduledFor),
+    until: humanTime(m.scheduledUntil),
     cancelled: event.type === 'maintenance.cancelled',
     components: detail.components.map((c) => c.name),
     url: `${publicUrl}/maintenance/${m.id}`, // a cancelled maintenance keeps its page

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { ROOT } from '../paths.js';
-import { eastern } from '../presenters/statusPageView.js';
+import { easternTime } from '../presenters/times.js';
 import type { SendResult } from './channel.js';
 
 // ---- templates: views/emails/<name>.<html|text>.hbs, compiled once per process ----------------
@@ -23,10 +23,10 @@ export function renderEmail(name: string, format: 'html' | 'text', context: Reco
   return template(context);
 }
 
-/** One instant in both zones the status page uses: UTC and US Eastern. */
+/** One instant in UTC and US Eastern, as two strings (staff alerts); subscriber mail uses presenters/times.ts humanTime. */
 export function bothZones(d: Date | null | undefined): { utc: string; eastern: string } | null {
   if (!d) return null;
-  return { utc: `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`, eastern: eastern(d.toISOString()) };
+  return { utc: `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`, eastern: easternTime(d) };
 }
 
 /** The Message-ID derived from the delivery's idempotency key: a retry after a crash reuses it. */

@@ -96,7 +96,8 @@ describe('embeddable announcement banner', () => {
           });
         },
       );
-      await context!.route((url) => url.origin === s.baseUrl && url.pathname.startsWith('/socket.io/'), (route: Route) => route.abort());
+      // The socket.io client and its transports: blocked, so the banner polls the stubbed API.
+      await context!.route((url) => url.origin === s.baseUrl && (url.pathname.startsWith('/socket.io/') || url.pathname === '/public/vendor/socket.io.min.js'), (route: Route) => route.abort());
     });
 
     it('renders an isolated, accessible stack, most severe first, without leaking styles or globals', async () => {
@@ -119,7 +120,7 @@ describe('embeddable announcement banner', () => {
           live: stack.getAttribute('aria-live'),
           order: items.map((i) => i.dataset.level),
           labels: items.map((i) => i.querySelector('.label')!.textContent),
-          buttons: items.map((i) => i.querySelector('button')?.getAttribute('aria-label') ?? null),
+          buttons: items.map((i) => i.querySelector('button.dismiss')?.getAttribute('aria-label') ?? null),
           links: items.map((i) => (i.querySelector('a') as HTMLAnchorElement | null)?.href ?? null),
           colours: items.map((i) => getComputedStyle(i).backgroundColor),
           titleColour: getComputedStyle(title).color,
@@ -283,7 +284,7 @@ describe('embeddable announcement banner', () => {
       await page.reload();
       await until(() => host(page).getAttribute('data-loaded'), 'banner loaded after reload');
       // Give the socket time to connect and push its snapshot too: the dismissal must survive both.
-      await until(() => page.evaluate(() => !document.querySelector('script[src$="/socket.io/socket.io.js"]')), 'socket.io client loaded');
+      await until(() => page.evaluate(() => !document.querySelector('script[src$="/public/vendor/socket.io.min.js"]')), 'socket.io client loaded');
       await page.waitForTimeout(1_000);
       expect(await item(page, title).count(), 'dismissed maintenance stays hidden after reload').to.equal(0);
       expect(await page.evaluate(() => (window as unknown as { io: unknown }).io), 'host page `io` restored').to.equal('host-io');

@@ -64,7 +64,8 @@ describe('e-mail channel (real SMTP on loopback)', () => {
     expect(recipient(mail)).to.equal('ann@example.com');
     expect(mail.subject).to.equal('[Beacon] Investigating: Checkout failing');
     expect(mail.text).to.include(`/incidents/${id}`).and.include('We are looking into failed payments.');
-    expect(mail.text).to.include('2026-11-29 12:00 UTC').and.include('07:00 EST');
+    expect(mail.text).to.include('Posted Nov 29, 2026, 12:00 UTC (07:00 EST)'); // one human time format (presenters/times.ts)
+    expect(mail.text).not.to.match(/\d{4}-\d{2}-\d{2}T/);
     expect(mail.html).to.include(`/incidents/${id}`);
     const [sub] = await db().select().from(subscribers);
     expect(mail.messageId).to.match(new RegExp(`^<\\d+\\.email\\.${sub!.id}@beacon>$`));

@@ -30,6 +30,23 @@ var CSS =
   '.dismiss:hover{background:rgba(0,0,0,.08)}' +
   '.dismiss:focus{outline:3px solid currentColor;outline-offset:1px}' +
   '.sr-only{position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;clip:rect(0 0 0 0);border:0;white-space:nowrap}' +
+  '.expand{display:none}' +
+  // Small screens: one line (the most severe announcement, its title cut short), expandable to the
+  // whole stack; the page keeps its room (a full stack took 258 px of a 390 px-wide phone).
+  '@media (max-width:600px){' +
+  '.expand{all:unset;flex:none;box-sizing:border-box;cursor:pointer;display:none;align-items:center;justify-content:center;' +
+  'min-width:28px;height:28px;padding:0 6px;border-radius:4px;font:700 13px/1 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:inherit}' +
+  '.item:first-child .expand{display:inline-flex}' +
+  '.expand:focus-visible{outline:3px solid currentColor;outline-offset:1px}' +
+  '.stack:not(.expanded) .item:not(:first-child){display:none}' +
+  '.stack:not(.expanded) .item{align-items:center;gap:8px;padding:4px 8px 4px 10px}' +
+  '.stack:not(.expanded) .text{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}' +
+  '.stack:not(.expanded) .body,.stack:not(.expanded) .when,.stack:not(.expanded) .link,.stack:not(.expanded) .kind{display:none}' +
+  '.stack:not(.expanded) .label{padding:0 6px}' +
+  // Expanded: the label and buttons on one row, the text the full width below.
+  '.expanded .item{flex-wrap:wrap;align-items:center;gap:4px 8px}' +
+  '.expanded .label{margin-right:auto}' +
+  '.expanded .text{order:3;flex:1 1 100%}}' +
   '@media (prefers-color-scheme:dark){' +
   '.item.level-critical{background:#3b1412;color:#ffd9d4}' +
   '.item.level-warning{background:#3a2a08;color:#ffe7b3}' +
@@ -41,6 +58,7 @@ var host = null;
 var stack = null;
 var current = []; // last announcements received (unfiltered)
 var rendered = {}; // id -> element
+var expanded = false; // small screens: the whole stack shown, not one line
 
 function mount() {
   if (host) return true;
@@ -116,7 +134,8 @@ function buildItem(a) {
   var icon = text('span', 'icon', LEVEL_ICON[level]);
   icon.setAttribute('aria-hidden', 'true');
   label.appendChild(icon);
-  label.appendChild(document.createTextNode(LEVEL_LABEL[level] + (KIND_LABEL[a.kind] ? ' \u00B7 ' + KIND_LABEL[a.kind] : '')));
+  label.appendChild(document.createTextNode(LEVEL_LABEL[level]));
+  if (KIND_LABEL[a.kind]) label.appendChild(text('span', 'kind', ' \u00B7 ' + KIND_LABEL[a.kind]));
   item.appendChild(label);
   item.appendChild(text('span', 'sr-only', ': '));
 
@@ -136,6 +155,16 @@ function buildItem(a) {
   var when = whenText(a);
   if (when) body.appendChild(text('span', 'when', when));
   item.appendChild(body);
+
+  // Shown on small screens only, on the first item: expands the one-line banner to the full stack.
+  var expand = document.createElement('button');
+  expand.type = 'button';
+  expand.className = 'expand';
+  expand.onclick = function () {
+    expanded = !expanded;
+    render();
+  };
+  item.appendChild(expand);
 
   if (a.dismissible) {
     var btn = document.createElement('button');
@@ -198,6 +227,14 @@ function render() {
     }
   }
   rendered = keep;
+  stack.className = 'stack' + (expanded ? ' expanded' : '');
+  var first = stack.firstChild && stack.firstChild.querySelector('.expand');
+  if (first) {
+    var more = list.length - 1;
+    first.textContent = expanded ? '\u25B4' : more > 0 ? '+' + more + ' \u25BE' : '\u25BE';
+    first.setAttribute('aria-expanded', expanded ? 'true' : 'false');
+    first.setAttribute('aria-label', expanded ? 'Show less' : more > 0 ? 'Show all ' + list.length + ' announcements' : 'Show the whole announcement');
+  }
   host.setAttribute('data-count', String(list.length));
   host.setAttribute('data-loaded', 'true');
 }

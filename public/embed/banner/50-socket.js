@@ -25,7 +25,7 @@ function loadSocketIo(cb) {
     cb(typeof lib === 'function' && lib !== previous ? lib : null);
   };
   s.async = true;
-  s.src = ORIGIN + '/socket.io/socket.io.js';
+  s.src = ORIGIN + '/public/vendor/socket.io.min.js'; // minified and precompressed
   s.onload = function () {
     finish(true);
   };

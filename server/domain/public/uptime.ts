@@ -1,4 +1,6 @@
 // Pure 90-day uptime per component from status intervals. Maintenance is shown, never downtime.
+// Days before the component's start date (Statuspage's `start_date`, else its creation day) are
+// "no data" and count neither way, so a new install never claims 90 days of uptime it did not see.
 
 export interface StatusInterval {
   status: string;
@@ -28,7 +30,7 @@ export function uptimeDays(
   now: Date,
   days = 90,
   startDate?: string | null,
-): { days: UptimeDay[]; uptime_pct: number } {
+): { days: UptimeDay[]; uptime_pct: number; since: string | null } {
   const today = Math.floor(now.getTime() / DAY) * DAY;
   const start = startDate ? Date.parse(`${startDate}T00:00:00Z`) : -Infinity;
   const out: UptimeDay[] = [];
@@ -63,5 +65,7 @@ export function uptimeDays(
     });
   }
   const uptime_pct = measured > 0 ? Math.floor(((measured - down) / measured) * 10000) / 100 : 100;
-  return { days: out, uptime_pct };
+  // The percentage covers only the days since the start date: say so when that is inside the window.
+  const since = startDate && start > today - (days - 1) * DAY ? startDate : null;
+  return { days: out, uptime_pct, since };
 }

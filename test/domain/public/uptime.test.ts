@@ -131,3 +131,22 @@ describe('uptimeDays (90-day bars)', () => {
     expect(day(r, '2026-11-26').incidents).to.deep.equal([{ id: 'a', name: 'Across midnight' }]);
   });
 });
+
+describe('uptimeDays from a start date (a new install)', () => {
+  it('days before the start date are "no data", the percentage covers only the days since, and `since` names the start', () => {
+    // Started yesterday; a 60-minute major outage today.
+    const r = uptimeDays([iv('major_outage', '2026-11-29T01:00:00Z', 60)], [], NOW, 90, '2026-11-28');
+    expect(r.days.filter((d) => d.level === 'no_data')).to.have.length(88);
+    expect(day(r, '2026-11-27').level).to.equal('no_data');
+    expect(day(r, '2026-11-28').level).to.equal('operational');
+    expect(r.since).to.equal('2026-11-28');
+    // Measured: all of yesterday and 12 hours of today, not 89.5 days.
+    expect(r.uptime_pct).to.equal(pct(1440 + 720, 60));
+  });
+
+  it('a start date before the window: no "since", all 90 days count', () => {
+    const r = uptimeDays([], [], NOW, 90, '2026-01-01');
+    expect(r.since).to.equal(null);
+    expect(r.days.some((d) => d.level === 'no_data')).to.equal(false);
+  });
+});

@@ -42,7 +42,7 @@ describe('cancelled maintenance stays visible, as cancelled', () => {
     expect(other.status, other.text).to.equal(201);
     const history = await anon().get('/history?month=2026-11', { accept: 'text/html' });
     expect(history.status).to.equal(200);
-    expect(history.text).to.match(new RegExp(`<a href="/maintenance/${id}">Database failover test</a> <span class="impact">cancelled</span>`));
+    expect(history.text).to.match(new RegExp(`<a href="/maintenance/${id}">Database failover test</a> <span class="impact">Cancelled</span>`));
     expect(history.text).to.include('no work took place');
     expect(history.text).to.match(new RegExp(`<a href="/maintenance/${other.body.id}">Cache restart</a></h3>`));
   });

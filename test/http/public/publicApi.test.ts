@@ -136,7 +136,7 @@ describe('public API: caching, CORS, announcements, live push', () => {
     await settle();
     const active = await anon().get('/api/v2/scheduled-maintenances/active.json');
     expect(active.body.scheduled_maintenances[0]).to.include({ name: 'Cache migration', running_late: true });
-    expect((await anon().get('/', { accept: 'text/html' })).text).to.include('running late');
+    expect((await anon().get('/', { accept: 'text/html' })).text).to.include('Running late');
     expect((await anon().get('/api/v2/status.json')).body.status.indicator).to.equal('maintenance');
   });
 });

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { Router } from 'express';
 import type { AppDeps } from '../../../deps.js';
 import { ROOT } from '../../../paths.js';
+import { sendCached } from '../../publicResponse.js';
+import { cached, type CachedResponse } from '../../snapshot/snapshotStore.js';
 
 const PARTS = path.join(ROOT, 'public', 'embed', 'banner');
 
@@ -28,24 +30,23 @@ export async function bannerScript(): Promise<Buffer> {
  */
 export function embedRoutes(deps: AppDeps): Router {
   const r = Router();
-  // Joined once per process in production; re-read in development so edits show without a restart.
-  let cached: Promise<Buffer> | null = null;
+  // Joined (and compressed, with its ETag) once per process in production; re-read in development
+  // so edits show without a restart.
+  const make = async () => cached(await bannerScript(), 'application/javascript; charset=utf-8');
+  let script: Promise<CachedResponse> | null = null;
   const load = () => {
-    if (deps.config.NODE_ENV === 'development') return bannerScript();
-    cached ??= bannerScript().catch((err: unknown) => {
-      cached = null;
+    if (deps.config.NODE_ENV === 'development') return make();
+    script ??= make().catch((err: unknown) => {
+      script = null;
       throw err;
     });
-    return cached;
+    return script;
   };
-  r.get('/embed/banner.js', async (_req, res) => {
+  r.get('/embed/banner.js', async (req, res) => {
     const body = await load();
-    res.setHeader('Content-Type', 'application/javascript; charset=utf-8');
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    res.setHeader('Cache-Control', 'public, max-age=300');
     // Lets the page load it even under Cross-Origin-Embedder-Policy: require-corp.
     res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    res.send(body);
+    sendCached(req, res, body, { cors: true, cacheControl: 'public, max-age=300' });
   });
   return r;
 }
