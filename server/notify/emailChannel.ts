@@ -12,7 +12,7 @@ export const CONFIRMATION_EVENT = 'subscriber.confirmation_requested';
 
 /** Both e-mail channels (subscribers and staff alerts), sharing one pooled SMTP transport. */
 export function emailChannels(deps: AppDeps): DeliveryChannel[] {
-  const mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM);
+  const mailer = Mailer.fromConfig(deps.config);
   return [emailChannel(deps, mailer), staffEmailChannel(deps, mailer)];
 }
 
@@ -59,14 +59,15 @@ function subscriberLoader() {
  * Subscriber e-mail: the double opt-in confirmation, and incident / maintenance notices to
  * confirmed subscribers of everything or of an affected component. One delivery per subscriber.
  */
-export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM)): DeliveryChannel {
+export function emailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.config)): DeliveryChannel {
   const { publicUrl, PAGE_NAME: pageName } = deps.config;
   const parts = new EventPartCache(pageName, publicUrl);
   const loadSubscriber = subscriberLoader();
 
   return {
     name: 'email',
-    concurrency: 20,
+    // One send per pooled connection: more would only queue inside nodemailer, still "in flight".
+    concurrency: mailer.poolSize,
     enabled: () => mailer.configured,
     close: () => mailer.close(),
 
@@ -80,7 +81,7 @@ export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP
       return rows.map((r) => ({ target: r.id }));
     },
 
-    async send(delivery, event, { db }) {
+    async send(delivery, event, { db, signal }) {
       const sub = await loadSubscriber(db, delivery.target);
       if (!sub) return { ok: false, error: 'subscriber no longer exists', permanent: true };
       const links = subscriberLinks(publicUrl, deps.sessionSecret, sub.id);
@@ -91,7 +92,7 @@ export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP
       if (event.type === CONFIRMATION_EVENT) {
         if (sub.confirmedAt) return { ok: true, externalId: 'skipped:confirmed' };
         const data = { pageName, email: sub.email, confirmUrl: links.confirm };
-        return mailer.send({ to: sub.email, subject: `[${pageName}] Confirm your subscription`, messageId, html: renderEmail('confirm', 'html', data), text: renderEmail('confirm', 'text', data) });
+        return mailer.send({ to: sub.email, subject: `[${pageName}] Confirm your subscription`, messageId, html: renderEmail('confirm', 'html', data), text: renderEmail('confirm', 'text', data) }, signal);
       }
 
       if (!sub.confirmedAt) return { ok: true, externalId: 'skipped:unconfirmed' };
@@ -105,7 +106,7 @@ export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP
         html: renderEmail('layout', 'html', frame),
         text: renderEmail('layout', 'text', { ...frame, body: part.text }),
         headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      });
+      }, signal);
     },
   };
 }

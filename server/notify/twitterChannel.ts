@@ -37,7 +37,7 @@ export function twitterClient(config: Config): TwitterApi {
   const base = config.TWITTER_API_BASE_URL?.replace(/\/+$/, '');
   const plugin: ITwitterApiClientPlugin = {
     onBeforeRequestConfig({ params }) {
-      params.timeout ??= 15_000;
+      params.timeout ??= config.TWITTER_TIMEOUT_MS; // a silent API costs a retry, not a stuck channel
       if (base) params.url = params.url.replace(/^https:\/\/api\.(x|twitter)\.com/, base);
     },
   };

@@ -5,9 +5,6 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { openDatabase, runMigrations, type Db } from '../../server/db/client.js';
 import { subscribers, users } from '../../server/db/schema.js';
-import { createIncident } from '../../server/domain/incidents/createIncident.js';
-import { scheduleMaintenance } from '../../server/domain/maintenance/scheduleMaintenance.js';
-import { toActor } from '../../server/domain/staff/userPresenterFields.js';
 import { ROOT } from '../../server/paths.js';
 import { testDatabase, testDatabaseUrl } from '../support/db.js';
 import { startSmtp, type FakeSmtp } from '../support/smtp.js';
@@ -23,39 +20,45 @@ const WORKER = path.join(ROOT, 'test', 'support', 'deliveryWorker.ts');
 
 interface Store {
   env: Record<string, string>;
-  /** Seeds through a database handle that is closed again before the worker starts (PGlite is single-process). */
-  seed(fn: (db: Db) => Promise<void>): Promise<void>;
   cleanup(): void;
 }
 
-async function store(): Promise<Store> {
-  if (process.env.TEST_DATABASE_URL) {
-    const { db } = await testDatabase(); // the root hook emptied it
-    return { env: { DATABASE_URL: testDatabaseUrl()! }, seed: (fn) => fn(db), cleanup: () => {} };
-  }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-crash-'));
-  return {
-    env: { DATA_DIR: dir },
-    async seed(fn) {
-      const database = await openDatabase({ dataDir: dir });
-      try {
-        await runMigrations(database);
-        await fn(database.db);
-      } finally {
-        await database.close();
-      }
-    },
-    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
+/** The subscribers and an admin to file the news; the worker files it (WORKER_SEED) and sends it. */
 async function seedAudience(db: Db) {
   const now = new Date();
-  const [user] = await db.insert(users).values({ email: `crash-${Date.now()}@example.com`, name: 'Crash Tester', role: 'admin', createdAt: now, updatedAt: now }).returning();
+  await db.insert(users).values({ email: 'crash-admin@example.com', name: 'Crash Tester', role: 'admin', createdAt: now, updatedAt: now });
   const rows = Array.from({ length: SUBSCRIBERS }, (_, i) => ({ email: `sub${i}@example.com`, confirmedAt: now, createdAt: now, updatedAt: now }));
   await db.insert(subscribers).values(rows);
-  return { db, now, actor: toActor(user!) };
 }
+
+/**
+ * PostgreSQL: the test's own database (emptied by the root hook). PGlite: a copy of a seeded data
+ * directory made once per file (an embedded database cannot be shared by two live processes, so the
+ * seeding handle is closed before any worker starts).
+ */
+async function pgliteTemplate(): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-crash-template-'));
+  const database = await openDatabase({ dataDir: dir });
+  try {
+    await runMigrations(database);
+    await seedAudience(database.db);
+  } finally {
+    await database.close();
+  }
+  return dir;
+}
+
+async function store(template: string | null): Promise<Store> {
+  if (!template) {
+    await seedAudience((await testDatabase()).db);
+    return { env: { DATABASE_URL: testDatabaseUrl()! }, cleanup: () => {} };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-crash-'));
+  fs.cpSync(template, dir, { recursive: true });
+  return { env: { DATA_DIR: dir }, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+const children = new Set<ChildProcess>();
 
 function worker(env: Record<string, string>): { child: ChildProcess; output: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
@@ -63,6 +66,8 @@ function worker(env: Record<string, string>): { child: ChildProcess; output: Pro
     env: { ...process.env, ...env, SMTP_POOL_SIZE: String(SEND_CONCURRENCY), LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   let out = '';
   let err = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
@@ -74,9 +79,9 @@ function worker(env: Record<string, string>): { child: ChildProcess; output: Pro
 }
 
 /** Runs the fan-out in a worker, SIGKILLs it after KILL_AFTER mails, restarts it; returns what arrived. */
-async function crashAndRestart(smtp: FakeSmtp, s: Store) {
+async function crashAndRestart(smtp: FakeSmtp, s: Store, news: 'incident' | 'maintenance') {
   const env = { ...s.env, SMTP_URL: smtp.url };
-  const first = worker({ ...env, WORKER_MODE: 'run' });
+  const first = worker({ ...env, WORKER_MODE: 'run', WORKER_SEED: news });
   let killedAt = -1;
   smtp.onAccepted = (n) => {
     if (n >= KILL_AFTER && killedAt < 0) {
@@ -101,40 +106,31 @@ async function crashAndRestart(smtp: FakeSmtp, s: Store) {
 
 describe('delivery survives kill -9 mid fan-out (real child processes, real SMTP)', function () {
   this.timeout(60_000);
+  let template: string | null = null;
   let smtp: FakeSmtp;
   let s: Store;
 
+  before(async () => {
+    if (!process.env.TEST_DATABASE_URL) template = await pgliteTemplate();
+  });
+  after(() => template && fs.rmSync(template, { recursive: true, force: true }));
   beforeEach(async () => {
     smtp = await startSmtp({ parse: false });
-    s = await store();
+    s = await store(template);
   });
   afterEach(async () => {
+    for (const c of children) c.kill('SIGKILL'); // a failed test leaves no worker behind
     await smtp.close();
     s.cleanup();
   });
 
-  it(`incident mail to ${SUBSCRIBERS} subscribers: 0 lost, duplicates ≤ the send concurrency`, async () => {
-    await s.seed(async (db) => {
-      const ctx = await seedAudience(db);
-      await createIncident(ctx, { title: 'Checkout failing', severity: 1, message: 'Payments fail for some customers.' });
+  for (const news of ['incident', 'maintenance'] as const) {
+    it(`${news} mail to ${SUBSCRIBERS} subscribers: 0 lost, duplicates ≤ the send concurrency`, async () => {
+      const r = await crashAndRestart(smtp, s, news);
+      console.log(`      ${news}: killed after ${r.beforeRestart} mails; lost ${r.lost.length}, duplicates ${r.duplicates}`);
+      expect(r.lost).to.deep.equal([]);
+      expect(r.counts).to.deep.equal({ delivered: SUBSCRIBERS });
+      expect(r.duplicates).to.be.at.most(SEND_CONCURRENCY);
     });
-    const r = await crashAndRestart(smtp, s);
-    console.log(`      incident: killed after ${r.beforeRestart} mails; lost ${r.lost.length}, duplicates ${r.duplicates}`);
-    expect(r.lost).to.deep.equal([]);
-    expect(r.counts).to.deep.equal({ delivered: SUBSCRIBERS });
-    expect(r.duplicates).to.be.at.most(SEND_CONCURRENCY);
-  });
-
-  it(`maintenance notice to ${SUBSCRIBERS} subscribers: 0 lost, duplicates ≤ the send concurrency`, async () => {
-    await s.seed(async (db) => {
-      const ctx = await seedAudience(db);
-      const at = new Date(ctx.now.getTime() + 2 * 3_600_000);
-      await scheduleMaintenance(ctx, { title: 'Database upgrade', body: 'A short read-only period.', kind: 'unplanned', reason: 'Security fix', scheduled_for: at, scheduled_until: new Date(at.getTime() + 3_600_000) });
-    });
-    const r = await crashAndRestart(smtp, s);
-    console.log(`      maintenance: killed after ${r.beforeRestart} mails; lost ${r.lost.length}, duplicates ${r.duplicates}`);
-    expect(r.lost).to.deep.equal([]);
-    expect(r.counts).to.deep.equal({ delivered: SUBSCRIBERS });
-    expect(r.duplicates).to.be.at.most(SEND_CONCURRENCY);
-  });
+  }
 });

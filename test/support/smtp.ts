@@ -41,6 +41,8 @@ export async function startSmtp(opts: { parse?: boolean } = {}): Promise<FakeSmt
       });
     },
   });
+  // A client killed mid-session resets its connection: that is the client's failure, not the server's.
+  server.on('error', () => {});
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   fake.port = (server.server.address() as AddressInfo).port;
   fake.url = `smtp://127.0.0.1:${fake.port}`;
