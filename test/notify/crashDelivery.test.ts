@@ -60,7 +60,7 @@ async function store(template: string | null): Promise<Store> {
 
 const children = new Set<ChildProcess>();
 
-function worker(env: Record<string, string>): { child: ChildProcess; output: Promise<string> } {
+function worker(env: Record<string, string>): { child: ChildProcess; output: Promise<string>; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER], {
     cwd: ROOT,
     env: { ...process.env, ...env, SMTP_POOL_SIZE: String(SEND_CONCURRENCY), LOG_LEVEL: 'warn' },
@@ -75,7 +75,7 @@ function worker(env: Record<string, string>): { child: ChildProcess; output: Pro
   const output = new Promise<string>((resolve, reject) => {
     child.on('exit', (code, signal) => (code === 0 || signal === 'SIGKILL' ? resolve(out) : reject(new Error(`worker exited with ${code ?? signal}: ${err.slice(-2000)}`))));
   });
-  return { child, output };
+  return { child, output, stderr: () => err };
 }
 
 /** Runs the fan-out in a worker, SIGKILLs it after KILL_AFTER mails, restarts it; returns what arrived. */
@@ -97,6 +97,8 @@ async function crashAndRestart(smtp: FakeSmtp, s: Store, news: 'incident' | 'mai
   // The restart comes "later" on its clock: any lease the dead process held has expired.
   const second = worker({ ...env, WORKER_MODE: 'drain', CLOCK_OFFSET_MS: String(15 * 60_000) });
   const counts = JSON.parse((await second.output).trim().split('\n').pop()!) as Record<string, number>;
+  // Sends no longer share a transaction's connection (pg warned about overlapping queries on it).
+  for (const w of [first, second]) expect(w.stderr()).to.not.match(/already executing a query/);
   const perRecipient = new Map<string, number>();
   for (const r of smtp.recipients) perRecipient.set(r, (perRecipient.get(r) ?? 0) + 1);
   const lost = Array.from({ length: SUBSCRIBERS }, (_, i) => `sub${i}@example.com`).filter((a) => !perRecipient.has(a));
