@@ -52,6 +52,8 @@ export interface DeliveryChannel {
    * a crash can send twice, since each outcome is recorded as soon as its send returns.
    */
   concurrency?: number;
+  /** Optional: load in one query what the sends of a just-claimed batch will read (subscribers). */
+  prepare?(deliveries: DeliveryRow[], db: Db): Promise<void>;
   /** Releases pooled connections (SMTP) when the runtime stops. */
   close?(): void;
 }

@@ -120,7 +120,9 @@ export class ChannelSender {
       .where(inArray(deliveries.id, due))
       .returning();
     // RETURNING has no order; threads (Twitter) need the oldest first.
-    return rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+    rows.sort((a, b) => a.nextAttemptAt.getTime() - b.nextAttemptAt.getTime() || a.id - b.id);
+    if (rows.length) await this.channel.prepare?.(rows, this.db).catch((err) => this.logger.warn({ err, channel: this.channel.name }, 'could not prepare a batch'));
+    return rows;
   }
 
   private async release(rows: DeliveryRow[]): Promise<void> {

@@ -33,26 +33,28 @@ async function touchedComponents(tx: Executor, event: OutboxEvent): Promise<stri
 
 type SubscriberRow = typeof subscribers.$inferSelect;
 
-/** Batches the subscriber reads of sends started in the same tick (one query per concurrent chunk). */
-function subscriberLoader() {
-  type Batch = { db: Db; ids: Map<string, Array<(row: SubscriberRow | undefined) => void>>; fail: Array<(e: unknown) => void> };
-  let pending: Batch | null = null;
-  return (db: Db, id: string) =>
-    new Promise<SubscriberRow | undefined>((resolve, reject) => {
-      if (!pending || pending.db !== db) {
-        const batch: Batch = { db, ids: new Map(), fail: [] };
-        pending = batch;
-        queueMicrotask(() => {
-          if (pending === batch) pending = null;
-          db.select().from(subscribers).where(inArray(subscribers.id, [...batch.ids.keys()]))
-            .then((rows) => { for (const [key, waiters] of batch.ids) for (const w of waiters) w(rows.find((r) => r.id === key)); })
-            .catch((err) => batch.fail.forEach((f) => f(err)));
-        });
+/**
+ * The subscribers of claimed deliveries, read in one query per claimed batch (`prepare`) and taken
+ * once by their send; a send without a prepared row reads its own.
+ */
+function subscriberCache() {
+  const ready = new Map<string, SubscriberRow>();
+  return {
+    async prepare(db: Db, ids: string[]): Promise<void> {
+      if (!ids.length) return;
+      if (ready.size > 10_000) ready.clear(); // rows claimed and then handed back are never taken
+      for (const row of await db.select().from(subscribers).where(inArray(subscribers.id, ids))) ready.set(row.id, row);
+    },
+    async take(db: Db, id: string): Promise<SubscriberRow | undefined> {
+      const hit = ready.get(id);
+      if (hit) {
+        ready.delete(id);
+        return hit;
       }
-      const current = pending!;
-      current.ids.set(id, [...(current.ids.get(id) ?? []), resolve]);
-      current.fail.push(reject);
-    });
+      const [row] = await db.select().from(subscribers).where(eq(subscribers.id, id));
+      return row;
+    },
+  };
 }
 
 /**
@@ -62,7 +64,7 @@ function subscriberLoader() {
 export function emailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.config)): DeliveryChannel {
   const { publicUrl, PAGE_NAME: pageName } = deps.config;
   const parts = new EventPartCache(pageName, publicUrl);
-  const loadSubscriber = subscriberLoader();
+  const subscriberRows = subscriberCache();
 
   return {
     name: 'email',
@@ -81,8 +83,10 @@ export function emailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.conf
       return rows.map((r) => ({ target: r.id }));
     },
 
+    prepare: (rows, db) => subscriberRows.prepare(db, rows.map((r) => r.target)),
+
     async send(delivery, event, { db, signal }) {
-      const sub = await loadSubscriber(db, delivery.target);
+      const sub = await subscriberRows.take(db, delivery.target);
       if (!sub) return { ok: false, error: 'subscriber no longer exists', permanent: true };
       const links = subscriberLinks(publicUrl, deps.sessionSecret, sub.id);
       const messageId = messageIdOf(delivery.idempotencyKey);
