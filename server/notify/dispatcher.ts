@@ -22,6 +22,7 @@ export const DEFAULT_LEASE_MS = 5 * 60_000;
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
+  private polling = false;
   private fanning: Promise<number> | null = null;
   private fanAgain = false;
   private listeners: Array<(e: OutboxEvent) => void> = [];
@@ -47,8 +48,10 @@ export class OutboxDispatcher {
   }
 
   start(): void {
+    this.polling = true;
     const loop = async () => {
       await this.fanOut().catch((err) => this.logger.error({ err }, 'outbox fan-out failed'));
+      if (!this.polling) return; // stopped meanwhile
       this.kickSenders(); // not awaited: the poll goes on while a channel is busy or stuck
       this.timer = setTimeout(loop, this.pollMs);
       this.timer.unref();
@@ -57,6 +60,7 @@ export class OutboxDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.polling = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.fanning?.catch(() => {});
