@@ -29,6 +29,14 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().min(3).max(300).default('Beacon <status@localhost>'),
+  // Pooled SMTP connections = e-mails in flight at once, so also the most a crash can send twice.
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SMTP_GREETING_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  TWITTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // How long a dispatcher owns the deliveries it claimed; a crashed one's claims come back after it.
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
   TWITTER_APP_KEY: z.string().min(1).optional(),
   TWITTER_APP_SECRET: z.string().min(1).optional(),
   TWITTER_ACCESS_TOKEN: z.string().min(1).optional(),

@@ -60,7 +60,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   });
   const channels = deliveryChannels(deps);
   const shared = deps.database.driver === 'postgres';
-  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared);
+  const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared, deps.config.DELIVERY_LEASE_SECONDS * 1000);
   if (opts.dispatchAfterWrite ?? true) hooks.afterWrite = () => void dispatcher.drain().catch((err) => deps.logger.error({ err }, 'outbox dispatch failed'));
   const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, (fired) => {
     for (const w of fired) metrics.slaLateness.observe(w.lateMs / 1000);

@@ -363,6 +363,8 @@ export const deliveries = pgTable(
     externalId: text('external_id'),
     deliveredAt: ts('delivered_at'),
     createdAt: ts('created_at').notNull(),
+    /** Lease of the dispatcher sending it now; an expired lease (a crashed sender) makes it claimable again. */
+    lockedUntil: ts('locked_until'),
   },
   (t) => [index('deliveries_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`), index('deliveries_status_idx').on(t.status, t.channel)],
 );

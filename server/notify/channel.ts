@@ -24,6 +24,13 @@ export interface PlannedDelivery {
   payload?: Record<string, unknown>;
 }
 
+/** What a send gets besides the delivery: the database, the time, and a signal that fires before its lease runs out. */
+export interface SendContext {
+  db: Db;
+  now: Date;
+  signal?: AbortSignal;
+}
+
 export type SendResult =
   | { ok: true; externalId?: string }
   /** `retryAt`: the channel said when (a rate limit) — not counted as a failed attempt. */
@@ -39,9 +46,14 @@ export interface DeliveryChannel {
   /** False when the channel is not configured (no SMTP_URL, no Twitter credentials). */
   enabled(): boolean;
   plan(event: OutboxEvent, tx: Executor): Promise<PlannedDelivery[]>;
-  send(delivery: DeliveryRow, event: OutboxEvent, ctx: { db: Db; now: Date }): Promise<SendResult>;
-  /** How many sends of this channel may run at once (pooled SMTP, rate-limited APIs). */
+  send(delivery: DeliveryRow, event: OutboxEvent, ctx: SendContext): Promise<SendResult>;
+  /**
+   * How many sends of this channel may run at once (pooled SMTP, rate-limited APIs) — also the most
+   * a crash can send twice, since each outcome is recorded as soon as its send returns.
+   */
   concurrency?: number;
+  /** Optional: load in one query what the sends of a just-claimed batch will read (subscribers). */
+  prepare?(deliveries: DeliveryRow[], db: Db): Promise<void>;
   /** Releases pooled connections (SMTP) when the runtime stops. */
   close?(): void;
 }

@@ -1,27 +1,33 @@
-import { and, asc, eq, inArray, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { deliveries, outboxEvents } from '../db/schema.js';
 import type { Db } from '../db/client.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
-import { MAX_ATTEMPTS, retryDelayMs } from './backoff.js';
-import type { DeliveryChannel, DeliveryRow, LiveChannel, OutboxEvent } from './channel.js';
+import { MAX_ATTEMPTS } from './backoff.js';
+import type { DeliveryChannel, LiveChannel, OutboxEvent } from './channel.js';
+import { ChannelSender } from './channelSender.js';
 
 const EVENT_BATCH = 100;
-const DELIVERY_BATCH = 200;
+export const DEFAULT_LEASE_MS = 5 * 60_000;
 
 /**
  * Two stages, both safe with several instances (FOR UPDATE SKIP LOCKED):
  *  1. fan-out: claim committed outbox events, push them to live channels and in-process listeners,
  *     and write one delivery row per (channel, target) — unique idempotency key, so never twice;
- *  2. delivery: claim due delivery rows and send them, recording success, a retry with backoff
- *     and jitter, or the dead-letter state. A crash mid-send rolls the claim back; the retry reuses
- *     the same idempotency key (Message-ID, duplicate-tweet check).
+ *  2. delivery: one ChannelSender per channel leases due rows, sends them with the channel's
+ *     concurrency and records each outcome as its send returns (success, a retry with backoff and
+ *     jitter, or the dead-letter state). Channels drain independently: a stuck one delays no other.
+ *     A crash re-sends at most the sends in flight, with the same idempotency key (Message-ID,
+ *     X-Beacon-Delivery, the duplicate-tweet check).
  */
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
+  private polling = false;
+  private fanning: Promise<number> | null = null;
+  private fanAgain = false;
   private listeners: Array<(e: OutboxEvent) => void> = [];
   private eventCache = new Map<number, OutboxEvent>();
+  private readonly senders: ChannelSender[];
 
   constructor(
     private readonly db: Db,
@@ -30,17 +36,23 @@ export class OutboxDispatcher {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly pollMs = 250,
-    private readonly random: () => number = Math.random,
+    random: () => number = Math.random,
     private readonly notifyInstances = false,
-  ) {}
+    leaseMs = DEFAULT_LEASE_MS,
+  ) {
+    this.senders = channels.map((ch) => new ChannelSender(db, ch, clock, logger, leaseMs, random, (id) => this.event(id)));
+  }
 
   onEvent(fn: (e: OutboxEvent) => void): void {
     this.listeners.push(fn);
   }
 
   start(): void {
+    this.polling = true;
     const loop = async () => {
-      await this.drain().catch((err) => this.logger.error({ err }, 'outbox dispatch failed'));
+      await this.fanOut().catch((err) => this.logger.error({ err }, 'outbox fan-out failed'));
+      if (!this.polling) return; // stopped meanwhile
+      this.kickSenders(); // not awaited: the poll goes on while a channel is busy or stuck
       this.timer = setTimeout(loop, this.pollMs);
       this.timer.unref();
     };
@@ -48,22 +60,56 @@ export class OutboxDispatcher {
   }
 
   async stop(): Promise<void> {
+    this.polling = false;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    await this.fanning?.catch(() => {});
+    await Promise.all(this.senders.map((s) => s.stop()));
   }
 
   /** Fans out everything pending and sends every due delivery; returns the events handled. */
-  drain(): Promise<number> {
-    this.running ??= (async () => {
-      const n = await this.fanOut();
-      await this.deliverDue();
-      return n;
-    })().finally(() => (this.running = null));
-    return this.running;
+  async drain(): Promise<number> {
+    const n = await this.fanOut();
+    await this.deliverDue();
+    return n;
   }
 
-  private async fanOut(): Promise<number> {
+  /** Sends due deliveries of every configured channel until none are due now. */
+  async deliverDue(): Promise<number> {
+    const counts = await Promise.all(this.activeSenders().map((s) => s.run()));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  // Deliveries of a channel this instance lacks or has switched off wait (a rolling deploy, SMTP
+  // settings removed for a while) rather than being dead-lettered.
+  private activeSenders(): ChannelSender[] {
+    return this.senders.filter((s) => s.channel.enabled());
+  }
+
+  private kickSenders(): void {
+    for (const s of this.activeSenders()) void s.run().catch((err) => this.logger.error({ err, channel: s.channel.name }, 'delivery failed'));
+  }
+
+  /** Fans out until no event is pending; a call while it runs makes it look once more. */
+  private fanOut(): Promise<number> {
+    this.fanAgain = true;
+    this.fanning ??= (async () => {
+      await null; // `fanning` is set before the first look
+      let total = 0;
+      try {
+        while (this.fanAgain) {
+          this.fanAgain = false;
+          total += await this.fanOutPending();
+        }
+      } finally {
+        this.fanning = null;
+      }
+      return total;
+    })();
+    return this.fanning;
+  }
+
+  private async fanOutPending(): Promise<number> {
     let total = 0;
     for (;;) {
       const batch = await this.db.transaction(async (tx) => {
@@ -96,83 +142,20 @@ export class OutboxDispatcher {
         return rows.length;
       });
       total += batch;
+      if (batch) this.kickSenders(); // the new deliveries go out now, each channel on its own
       if (batch < EVENT_BATCH) return total;
     }
   }
 
-  private async event(db: Db, id: number): Promise<OutboxEvent | undefined> {
+  private async event(id: number): Promise<OutboxEvent | undefined> {
     const hit = this.eventCache.get(id);
     if (hit) return hit;
-    const [row] = await db.select().from(outboxEvents).where(eq(outboxEvents.id, id));
+    const [row] = await this.db.select().from(outboxEvents).where(eq(outboxEvents.id, id));
     if (!row) return undefined;
     const e = { id: row.id, type: row.type, payload: row.payload as Record<string, unknown>, createdAt: row.createdAt };
     if (this.eventCache.size > 1000) this.eventCache.clear();
     this.eventCache.set(id, e);
     return e;
-  }
-
-  /** Sends due deliveries until none are due now. */
-  async deliverDue(): Promise<number> {
-    // Deliveries of a channel this instance lacks or has switched off wait (a rolling deploy, SMTP
-    // settings removed for a while) rather than being dead-lettered.
-    const enabled = this.channels.filter((c) => c.enabled());
-    if (!enabled.length) return 0;
-    const byName = new Map(enabled.map((c) => [c.name, c]));
-    let sent = 0;
-    for (;;) {
-      const n = await this.db.transaction(async (tx) => {
-        const now = this.clock.now();
-        const rows = await tx
-          .select()
-          .from(deliveries)
-          .where(and(eq(deliveries.status, 'pending'), lte(deliveries.nextAttemptAt, now), inArray(deliveries.channel, [...byName.keys()])))
-          .orderBy(asc(deliveries.nextAttemptAt), asc(deliveries.id))
-          .limit(DELIVERY_BATCH)
-          .for('update', { skipLocked: true });
-        const groups = new Map<string, DeliveryRow[]>();
-        for (const r of rows) groups.set(r.channel, [...(groups.get(r.channel) ?? []), r]);
-        await Promise.all(
-          [...groups].map(async ([name, list]) => {
-            const ch = byName.get(name);
-            const limit = ch?.concurrency ?? 5;
-            for (let i = 0; i < list.length; i += limit) {
-              await Promise.all(list.slice(i, i + limit).map((d) => this.sendOne(tx as unknown as Db, ch, d, now)));
-            }
-          }),
-        );
-        return rows.length;
-      });
-      sent += n;
-      if (n < DELIVERY_BATCH) return sent;
-    }
-  }
-
-  private async sendOne(tx: Db, ch: DeliveryChannel | undefined, d: DeliveryRow, now: Date): Promise<void> {
-    let result;
-    try {
-      const event = await this.event(tx, d.eventId);
-      if (!ch || !ch.enabled()) result = { ok: false as const, error: ch ? `${ch.name} is not configured` : `unknown channel ${d.channel}`, permanent: !ch };
-      else if (!event) result = { ok: false as const, error: 'event missing', permanent: true };
-      else result = await ch.send(d, event, { db: tx, now });
-    } catch (err) {
-      result = { ok: false as const, error: (err as Error).message ?? String(err) };
-    }
-    if (result.ok) {
-      await tx.update(deliveries).set({ status: 'delivered', deliveredAt: now, externalId: result.externalId ?? null, attempts: d.attempts + 1, lastError: null }).where(eq(deliveries.id, d.id));
-      return;
-    }
-    if (result.retryAt) {
-      // The channel told us when to come back (rate limit): reschedule without spending an attempt.
-      await tx.update(deliveries).set({ nextAttemptAt: result.retryAt, lastError: result.error }).where(eq(deliveries.id, d.id));
-      return;
-    }
-    const attempts = d.attempts + 1;
-    const dead = result.permanent || attempts >= MAX_ATTEMPTS;
-    await tx
-      .update(deliveries)
-      .set({ attempts, lastError: result.error.slice(0, 1000), status: dead ? 'dead' : 'pending', nextAttemptAt: dead ? d.nextAttemptAt : new Date(now.getTime() + retryDelayMs(attempts, this.random)) })
-      .where(eq(deliveries.id, d.id));
-    this.logger.warn({ channel: d.channel, delivery: d.id, attempts, dead, error: result.error }, 'delivery failed');
   }
 }
 

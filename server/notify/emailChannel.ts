@@ -12,7 +12,7 @@ export const CONFIRMATION_EVENT = 'subscriber.confirmation_requested';
 
 /** Both e-mail channels (subscribers and staff alerts), sharing one pooled SMTP transport. */
 export function emailChannels(deps: AppDeps): DeliveryChannel[] {
-  const mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM);
+  const mailer = Mailer.fromConfig(deps.config);
   return [emailChannel(deps, mailer), staffEmailChannel(deps, mailer)];
 }
 
@@ -33,40 +33,43 @@ async function touchedComponents(tx: Executor, event: OutboxEvent): Promise<stri
 
 type SubscriberRow = typeof subscribers.$inferSelect;
 
-/** Batches the subscriber reads of sends started in the same tick (one query per concurrent chunk). */
-function subscriberLoader() {
-  type Batch = { db: Db; ids: Map<string, Array<(row: SubscriberRow | undefined) => void>>; fail: Array<(e: unknown) => void> };
-  let pending: Batch | null = null;
-  return (db: Db, id: string) =>
-    new Promise<SubscriberRow | undefined>((resolve, reject) => {
-      if (!pending || pending.db !== db) {
-        const batch: Batch = { db, ids: new Map(), fail: [] };
-        pending = batch;
-        queueMicrotask(() => {
-          if (pending === batch) pending = null;
-          db.select().from(subscribers).where(inArray(subscribers.id, [...batch.ids.keys()]))
-            .then((rows) => { for (const [key, waiters] of batch.ids) for (const w of waiters) w(rows.find((r) => r.id === key)); })
-            .catch((err) => batch.fail.forEach((f) => f(err)));
-        });
+/**
+ * The subscribers of claimed deliveries, read in one query per claimed batch (`prepare`) and taken
+ * once by their send; a send without a prepared row reads its own.
+ */
+function subscriberCache() {
+  const ready = new Map<string, SubscriberRow>();
+  return {
+    async prepare(db: Db, ids: string[]): Promise<void> {
+      if (!ids.length) return;
+      if (ready.size > 10_000) ready.clear(); // rows claimed and then handed back are never taken
+      for (const row of await db.select().from(subscribers).where(inArray(subscribers.id, ids))) ready.set(row.id, row);
+    },
+    async take(db: Db, id: string): Promise<SubscriberRow | undefined> {
+      const hit = ready.get(id);
+      if (hit) {
+        ready.delete(id);
+        return hit;
       }
-      const current = pending!;
-      current.ids.set(id, [...(current.ids.get(id) ?? []), resolve]);
-      current.fail.push(reject);
-    });
+      const [row] = await db.select().from(subscribers).where(eq(subscribers.id, id));
+      return row;
+    },
+  };
 }
 
 /**
  * Subscriber e-mail: the double opt-in confirmation, and incident / maintenance notices to
  * confirmed subscribers of everything or of an affected component. One delivery per subscriber.
  */
-export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM)): DeliveryChannel {
+export function emailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.config)): DeliveryChannel {
   const { publicUrl, PAGE_NAME: pageName } = deps.config;
   const parts = new EventPartCache(pageName, publicUrl);
-  const loadSubscriber = subscriberLoader();
+  const subscriberRows = subscriberCache();
 
   return {
     name: 'email',
-    concurrency: 20,
+    // One send per pooled connection: more would only queue inside nodemailer, still "in flight".
+    concurrency: mailer.poolSize,
     enabled: () => mailer.configured,
     close: () => mailer.close(),
 
@@ -80,8 +83,10 @@ export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP
       return rows.map((r) => ({ target: r.id }));
     },
 
-    async send(delivery, event, { db }) {
-      const sub = await loadSubscriber(db, delivery.target);
+    prepare: (rows, db) => subscriberRows.prepare(db, rows.map((r) => r.target)),
+
+    async send(delivery, event, { db, signal }) {
+      const sub = await subscriberRows.take(db, delivery.target);
       if (!sub) return { ok: false, error: 'subscriber no longer exists', permanent: true };
       const links = subscriberLinks(publicUrl, deps.sessionSecret, sub.id);
       const messageId = messageIdOf(delivery.idempotencyKey);
@@ -91,7 +96,7 @@ export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP
       if (event.type === CONFIRMATION_EVENT) {
         if (sub.confirmedAt) return { ok: true, externalId: 'skipped:confirmed' };
         const data = { pageName, email: sub.email, confirmUrl: links.confirm };
-        return mailer.send({ to: sub.email, subject: `[${pageName}] Confirm your subscription`, messageId, html: renderEmail('confirm', 'html', data), text: renderEmail('confirm', 'text', data) });
+        return mailer.send({ to: sub.email, subject: `[${pageName}] Confirm your subscription`, messageId, html: renderEmail('confirm', 'html', data), text: renderEmail('confirm', 'text', data) }, signal);
       }
 
       if (!sub.confirmedAt) return { ok: true, externalId: 'skipped:unconfirmed' };
@@ -105,7 +110,7 @@ export function emailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP
         html: renderEmail('layout', 'html', frame),
         text: renderEmail('layout', 'text', { ...frame, body: part.text }),
         headers: { 'List-Unsubscribe': `<${links.unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-      });
+      }, signal);
     },
   };
 }

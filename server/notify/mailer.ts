@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { Config } from '../config.js';
 import { ROOT } from '../paths.js';
 import { easternTime } from '../presenters/times.js';
 import type { SendResult } from './channel.js';
@@ -36,9 +37,24 @@ export const messageIdOf = (idempotencyKey: string) => `<${idempotencyKey.replac
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
+export interface MailerOptions {
+  /** Pooled connections: how many messages are on the wire at once. */
+  poolSize: number;
+  connectionTimeoutMs: number;
+  greetingTimeoutMs: number;
+  socketTimeoutMs: number;
+}
+
+/** The SMTP settings of the configuration. */
+export function mailerOptions(config: Config): MailerOptions {
+  return { poolSize: config.SMTP_POOL_SIZE, connectionTimeoutMs: config.SMTP_CONNECTION_TIMEOUT_MS, greetingTimeoutMs: config.SMTP_GREETING_TIMEOUT_MS, socketTimeoutMs: config.SMTP_SOCKET_TIMEOUT_MS };
+}
+
 /**
  * One pooled SMTP transport shared by the e-mail channels, created on first use. SMTP 5xx is a
- * permanent failure; 4xx and connection trouble are retried by the dispatcher.
+ * permanent failure; 4xx and connection trouble are retried by the dispatcher. Every wait has a
+ * bound (connect, greeting, socket inactivity, and the caller's signal), so a server that accepts
+ * and then says nothing costs a retry, never a stuck sender.
  */
 export class Mailer {
   private transport: Transporter | null = null;
@@ -46,23 +62,44 @@ export class Mailer {
   constructor(
     private readonly url: string | undefined,
     readonly from: string,
+    private readonly options: MailerOptions = { poolSize: 5, connectionTimeoutMs: 10_000, greetingTimeoutMs: 10_000, socketTimeoutMs: 30_000 },
   ) {}
+
+  static fromConfig(config: Config): Mailer {
+    return new Mailer(config.SMTP_URL, config.MAIL_FROM, mailerOptions(config));
+  }
 
   get configured(): boolean {
     return Boolean(this.url);
+  }
+
+  get poolSize(): number {
+    return this.options.poolSize;
   }
 
   private pool(): Transporter {
     if (!this.url) throw new Error('SMTP_URL is not set');
     // A loopback relay needs no STARTTLS (and test servers do not offer it).
     const ignoreTLS = LOOPBACK.has(new URL(this.url).hostname);
-    this.transport ??= nodemailer.createTransport({ url: this.url, pool: true, maxConnections: 5, maxMessages: Infinity, ignoreTLS });
+    const o = this.options;
+    this.transport ??= nodemailer.createTransport({
+      url: this.url,
+      pool: true,
+      maxConnections: o.poolSize,
+      maxMessages: Infinity,
+      ignoreTLS,
+      connectionTimeout: o.connectionTimeoutMs,
+      greetingTimeout: o.greetingTimeoutMs,
+      socketTimeout: o.socketTimeoutMs,
+    });
     return this.transport;
   }
 
-  async send(message: SendMailOptions): Promise<SendResult> {
+  /** `signal` aborts the send (the dispatcher's lease is running out). */
+  async send(message: SendMailOptions, signal?: AbortSignal): Promise<SendResult> {
     try {
-      const info = await this.pool().sendMail({ from: this.from, ...message });
+      // nodemailer ≥ 10 takes a per-message AbortSignal; its types lag behind.
+      const info = await this.pool().sendMail({ from: this.from, ...message, ...(signal ? { signal } : {}) } as SendMailOptions);
       return { ok: true, externalId: String(info.messageId ?? message.messageId ?? '') || undefined };
     } catch (err) {
       const e = err as { responseCode?: number; message?: string; code?: string };

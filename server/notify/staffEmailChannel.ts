@@ -30,11 +30,11 @@ function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
 }
 
 /** Staff alerts by e-mail: SLA warnings and breaches, maintenance overruns → active admins + the owner. */
-export function staffEmailChannel(deps: AppDeps, mailer = new Mailer(deps.config.SMTP_URL, deps.config.MAIL_FROM)): DeliveryChannel {
+export function staffEmailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.config)): DeliveryChannel {
   const { publicUrl, PAGE_NAME: pageName } = deps.config;
   return {
     name: 'staff_email',
-    concurrency: 5,
+    concurrency: mailer.poolSize,
     enabled: () => mailer.configured,
     close: () => mailer.close(),
 
@@ -50,11 +50,11 @@ export function staffEmailChannel(deps: AppDeps, mailer = new Mailer(deps.config
       return rows.map((r) => ({ target: r.id }));
     },
 
-    async send(delivery, event, { db }) {
+    async send(delivery, event, { db, signal }) {
       const [user] = await db.select().from(users).where(eq(users.id, delivery.target));
       if (!user || !user.active) return { ok: true, externalId: 'skipped:inactive' };
       const data = { pageName, name: user.name, ...alertOf(event, publicUrl, pageName) };
-      return mailer.send({ to: user.email, subject: data.subject, messageId: messageIdOf(delivery.idempotencyKey), html: renderEmail('staff-alert', 'html', data), text: renderEmail('staff-alert', 'text', data) });
+      return mailer.send({ to: user.email, subject: data.subject, messageId: messageIdOf(delivery.idempotencyKey), html: renderEmail('staff-alert', 'html', data), text: renderEmail('staff-alert', 'text', data) }, signal);
     },
   };
 }

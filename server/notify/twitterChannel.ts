@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
-import { ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
+import { ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
 import type { AppDeps } from '../deps.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
@@ -37,7 +37,7 @@ export function twitterClient(config: Config): TwitterApi {
   const base = config.TWITTER_API_BASE_URL?.replace(/\/+$/, '');
   const plugin: ITwitterApiClientPlugin = {
     onBeforeRequestConfig({ params }) {
-      params.timeout ??= 15_000;
+      params.timeout ??= config.TWITTER_TIMEOUT_MS; // a silent API costs a retry, not a stuck channel
       if (base) params.url = params.url.replace(/^https:\/\/api\.(x|twitter)\.com/, base);
     },
   };
@@ -119,7 +119,12 @@ function describe(err: ApiResponseError): string {
 
 /** Maps a failed POST /2/tweets onto the delivery contract. */
 export function twitterFailure(err: unknown, d: DeliveryRow, now: Date): SendResult {
-  if (!(err instanceof ApiResponseError)) return { ok: false, error: `Twitter request failed: ${(err as Error)?.message ?? String(err)}` };
+  if (!(err instanceof ApiResponseError)) {
+    // "Request failed." alone says nothing: name the cause (a timeout, a refused connection).
+    // (twitter-api-v2 1.29 keeps the cause as `_options.error` while its `requestError` getter reads another key.)
+    const cause = err instanceof ApiRequestError ? (err.requestError ?? (err as unknown as { _options?: { error?: Error } })._options?.error)?.message : undefined;
+    return { ok: false, error: `Twitter request failed: ${(err as Error)?.message ?? String(err)}${cause ? ` (${cause})` : ''}` };
+  }
   const detail = describe(err);
   if (err.code === 429) {
     const reset = err.rateLimit?.reset ? new Date(err.rateLimit.reset * 1000) : null;

@@ -128,48 +128,80 @@ describe('outbox dispatcher', () => {
     expect(done).to.include({ status: 'delivered', externalId: 'ext-1', attempts: 1 });
   });
 
-  it('a crash after sending but before recording is retried with the same idempotency key', async () => {
+  it('a sender that dies holding a lease blocks nobody for long: after the lease the row is sent again, same key', async () => {
     const { db } = await testDatabase();
     const clock = new FixedClock(T0);
     const keys: string[] = [];
-    let crash = true;
-    const ch: DeliveryChannel = {
+    const first: { finish?: (r: SendResult) => void } = {};
+    const channel = (hang: boolean): DeliveryChannel => ({
       name: 'test',
       enabled: () => true,
       plan: async () => [{ target: 't' }],
-      send: async (d) => {
+      send: (d) => {
         keys.push(d.idempotencyKey);
+        return hang ? new Promise<SendResult>((r) => (first.finish = r)) : Promise.resolve({ ok: true, externalId: 'second' });
+      },
+    });
+    await ping();
+    // The first instance claims the row and then never records (as if killed mid-send).
+    const dead = new OutboxDispatcher(db, [], [channel(true)], clock, silent(), 250, Math.random, false, 60_000);
+    const stuck = dead.drain();
+    while (!first.finish) await new Promise((r) => setTimeout(r, 5));
+    const [leased] = await db.select().from(deliveries);
+    expect(leased!.lockedUntil!.toISOString()).to.equal('2026-11-29T12:01:00.000Z');
+
+    const other = new OutboxDispatcher(db, [], [channel(false)], clock, silent(), 250, Math.random, false, 60_000);
+    await other.drain();
+    expect(keys).to.have.length(1); // leased: not sent twice while the first may still be sending
+    clock.advance(60_000);
+    await other.drain();
+    expect(keys).to.deep.equal(['1:test:t', '1:test:t']);
+    let [row] = await db.select().from(deliveries);
+    expect(row).to.include({ status: 'delivered', attempts: 1, externalId: 'second', lockedUntil: null });
+
+    // The late first sender's outcome changes nothing any more.
+    first.finish!({ ok: false, error: 'late failure' });
+    await stuck;
+    [row] = await db.select().from(deliveries);
+    expect(row).to.include({ status: 'delivered', attempts: 1, externalId: 'second', lastError: null });
+  });
+
+  it('each channel drains on its own: a stuck channel holds up no other', async () => {
+    const { db } = await testDatabase();
+    const stuck: DeliveryChannel = { name: 'stuck', enabled: () => true, plan: async () => [{ target: 's' }], send: () => new Promise<SendResult>(() => {}) };
+    const { ch, sent } = recordingChannel(['a']);
+    const d = new OutboxDispatcher(db, [], [stuck, ch], new FixedClock(T0), silent());
+    await ping();
+    void d.drain();
+    const deadline = Date.now() + 3000;
+    while (!sent.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(sent.map((x) => x.idempotencyKey)).to.deep.equal(['1:test:a']);
+    await ping();
+    void d.drain();
+    while (sent.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(sent.map((x) => x.idempotencyKey)).to.deep.equal(['1:test:a', '2:test:a']);
+  });
+
+  it('never runs more sends of a channel at once than its concurrency', async () => {
+    const { db } = await testDatabase();
+    let inFlight = 0;
+    let most = 0;
+    const ch: DeliveryChannel = {
+      name: 'test',
+      enabled: () => true,
+      concurrency: 3,
+      plan: async () => Array.from({ length: 20 }, (_, i) => ({ target: `t${i}` })),
+      send: async () => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
         return { ok: true };
       },
     };
     await ping();
-    const d = new OutboxDispatcher(db, [], [ch], clock, silent());
-    // Simulate the process dying between "sent" and "recorded": the delivery transaction aborts.
-    (db as any).transaction = new Proxy(db.transaction, {
-      apply(target, self, args) {
-        return Reflect.apply(target, self, [
-          async (tx: any) => {
-            const out = await args[0](tx);
-            if (crash && keys.length === 1) {
-              crash = false;
-              throw new Error('process killed');
-            }
-            return out;
-          },
-        ]);
-      },
-    });
-    try {
-      await d.drain().catch(() => {});
-    } finally {
-      delete (db as any).transaction;
-    }
-    await new OutboxDispatcher(db, [], [ch], clock, silent()).drain();
-    const rows = await db.select().from(deliveries);
-    expect(rows).to.have.length(1);
-    expect(rows[0]!.status).to.equal('delivered');
-    expect(keys).to.have.length(2);
-    expect(keys[0]).to.equal(keys[1]);
+    await new OutboxDispatcher(db, [], [ch], new FixedClock(T0), silent()).drain();
+    expect(most).to.equal(3);
+    expect((await db.select().from(deliveries)).every((r) => r.status === 'delivered' && r.lockedUntil === null)).to.equal(true);
   });
 });
 
