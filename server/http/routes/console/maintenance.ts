@@ -14,6 +14,7 @@ import { DEFAULT_MIN_NOTICE_MS } from '../../../domain/maintenance/windows.js';
 import { getWindowSchedule, scheduleOccurrences } from '../../../domain/settings/maintenanceWindows.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone, type DoneKey } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { parse, uuidParam } from '../../validate.js';
 import { messageField, titleField } from '../api/incidentFields.js';
@@ -151,7 +152,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
         notify: checkbox(f.notify),
         reason: f.kind === 'unplanned' ? f.reason : undefined,
       });
-      res.redirect(303, `/console/maintenance/${m.id}`);
+      redirectDone(res, `/console/maintenance/${m.id}`, 'maintenance_scheduled');
     } catch (err) {
       renderFormError(res, 'pages/maintenance-new', err, await newPage(req.body, { suggestions: suggestionsFrom(err) }));
     }
@@ -180,26 +181,26 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
     res.render('pages/maintenance', await detailPage(parse(uuidParam, req.params.id)));
   });
 
-  const action = (fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
+  const action = (key: DoneKey, fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
     const id = parse(uuidParam, req.params.id);
     try {
       await fn(req, id);
-      res.redirect(303, `/console/maintenance/${id}`);
+      redirectDone(res, `/console/maintenance/${id}`, key);
     } catch (err) {
       renderFormError(res, 'pages/maintenance', err, await detailPage(id, { suggestions: suggestionsFrom(err) }));
     }
   };
 
-  r.post('/maintenance/:id/reschedule', requireConsole('operate'), action(async (req, id) => {
+  r.post('/maintenance/:id/reschedule', requireConsole('operate'), action('maintenance_changed', async (req, id) => {
     const { maintenance } = await getMaintenance(db, id);
     const f = parse(rescheduleForm, req.body);
     const reason = maintenance.kind === 'unplanned' && f.reason ? f.reason : undefined;
     return rescheduleMaintenance(ctxOf(deps, req), id, { title: f.title, body: f.body, reason, ...slotOf(maintenance.kind, req.body, true) });
   }));
-  r.post('/maintenance/:id/cancel', requireConsole('operate'), action((req, id) =>
+  r.post('/maintenance/:id/cancel', requireConsole('operate'), action('maintenance_cancelled', (req, id) =>
     cancelMaintenance(ctxOf(deps, req), id, { reason: parse(cancelForm, req.body).reason || undefined })));
-  r.post('/maintenance/:id/verifying', requireConsole('operate'), action((req, id) => verifyMaintenance(ctxOf(deps, req), id)));
-  r.post('/maintenance/:id/complete', requireConsole('operate'), action((req, id) => completeMaintenance(ctxOf(deps, req), id)));
+  r.post('/maintenance/:id/verifying', requireConsole('operate'), action('maintenance_verifying', (req, id) => verifyMaintenance(ctxOf(deps, req), id)));
+  r.post('/maintenance/:id/complete', requireConsole('operate'), action('maintenance_completed', (req, id) => completeMaintenance(ctxOf(deps, req), id)));
 
   return r;
 }

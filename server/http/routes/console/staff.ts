@@ -11,6 +11,7 @@ import { updateUser } from '../../../domain/staff/updateUser.js';
 import { roles } from '../../../domain/roles.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { presentAuditEntry, presentToken, presentUser } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
@@ -42,7 +43,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/tokens/:id/revoke', requireConsole('read'), async (req, res) => {
     await revokeApiToken(ctxOf(deps, req), parse(uuidParam, req.params.id));
-    res.redirect(303, '/console/tokens');
+    redirectDone(res, '/console/tokens', 'token_revoked');
   });
 
   async function usersPage(req: Parameters<Parameters<typeof r.get>[1]>[0]) {
@@ -75,7 +76,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     try {
       const input = parse(z.object({ role: roleField, name: nameField }), req.body);
       await updateUser(ctxOf(deps, req), parse(uuidParam, req.params.id), { ...input, active: checkbox(req.body?.active) });
-      res.redirect(303, '/console/users');
+      redirectDone(res, '/console/users', 'user_saved');
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
