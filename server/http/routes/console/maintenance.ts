@@ -12,6 +12,7 @@ import { rescheduleMaintenance } from '../../../domain/maintenance/rescheduleMai
 import { scheduleMaintenance } from '../../../domain/maintenance/scheduleMaintenance.js';
 import { DEFAULT_MIN_NOTICE_MS } from '../../../domain/maintenance/windows.js';
 import { getWindowSchedule, scheduleOccurrences } from '../../../domain/settings/maintenanceWindows.js';
+import { twitterConfigured } from '../../../notify/twitterChannel.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { redirectDone, type DoneKey } from '../../flash.js';
@@ -85,16 +86,38 @@ function slotOf(kind: 'planned' | 'unplanned', body: Record<string, unknown>, op
   return { scheduled_for: u.starts_at, scheduled_until: u.ends_at! };
 }
 
-/** Suggestions a window error carries, for the form to list. */
-function suggestionsFrom(err: unknown) {
+/**
+ * Suggestions a window error carries, for the form to list: each window that is long enough, with
+ * the requested duration placed at its start (the slot to pick).
+ */
+function suggestionsFrom(err: unknown, requested?: { scheduled_for?: Date; scheduled_until?: Date }) {
   if (!(err instanceof DomainError) || err.code !== 'outside_maintenance_window') return [];
   const nearest = (err.details as { nearest?: { starts_at: string; ends_at: string }[] } | undefined)?.nearest ?? [];
-  return nearest.map((n) => slotView(new Date(n.starts_at), new Date(n.ends_at)));
+  const from = requested?.scheduled_for;
+  const until = requested?.scheduled_until;
+  const duration = from && until ? until.getTime() - from.getTime() : null;
+  return nearest.map((n) => {
+    const start = new Date(n.starts_at);
+    const slotEnd = duration ? new Date(start.getTime() + duration) : null;
+    return { ...slotView(start, new Date(n.ends_at)), slot: slotEnd && { ...slotView(start, slotEnd), start_time: hhmm(start), end_time: hhmm(slotEnd) } };
+  });
+}
+
+/**
+ * Who "notify" actually reaches with this configuration. Never claims subscribers are e-mailed
+ * while SMTP is not configured.
+ */
+export function announcement(config: AppDeps['config']) {
+  const emailOn = Boolean(config.SMTP_URL);
+  const via = [...(emailOn ? ['subscribers by e-mail'] : []), ...(twitterConfigured(config) ? ['Twitter'] : []), 'webhooks'];
+  const list = via.length > 1 ? `${via.slice(0, -1).join(', ')} and ${via.at(-1)}` : via[0]!;
+  return { emailOn, label: emailOn ? `Notify subscribers (${list})` : `Announce it (${list})`, sent: `announced to ${list}` };
 }
 
 export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   const r = Router();
   const db = deps.database.db;
+  const notifyText = announcement(deps.config);
   const view = (d: MaintenanceDetail) => ({ ...presentMaintenance(d), eastern: easternSpan(d.maintenance.scheduledFor, d.maintenance.scheduledUntil) });
 
   /** Window occurrences that can still take planned work (start ≥ 24 h from now), as select options. */
@@ -128,6 +151,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
       form: { start_time: w.defaultStart, end_time: w.defaultEnd, ...form },
       unplanned: form.kind === 'unplanned',
       notifyChecked: Object.keys(form).length === 0 || checkbox(form.notify),
+      notifyText,
       components: comps.map((c) => ({ id: c.id, name: c.name, checked: chosen.has(c.id) })),
       scripts: FORM_SCRIPTS,
       ...extra,
@@ -139,9 +163,10 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   });
 
   r.post('/maintenance', requireConsole('operate'), async (req, res) => {
+    let slot: ReturnType<typeof slotOf> | undefined;
     try {
       const f = parse(scheduleForm, req.body);
-      const slot = slotOf(f.kind, req.body);
+      slot = slotOf(f.kind, req.body);
       const m = await scheduleMaintenance(ctxOf(deps, req), {
         title: f.title,
         body: f.body,
@@ -154,7 +179,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
       });
       redirectDone(res, `/console/maintenance/${m.id}`, 'maintenance_scheduled');
     } catch (err) {
-      renderFormError(res, 'pages/maintenance-new', err, await newPage(req.body, { suggestions: suggestionsFrom(err) }));
+      renderFormError(res, 'pages/maintenance-new', err, await newPage(req.body, { suggestions: suggestionsFrom(err, slot) }));
     }
   });
 
@@ -167,6 +192,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
       title: m.name,
       m,
       planned: m.kind === 'planned',
+      notifyText,
       canReschedule: status === 'scheduled',
       canVerify: status === 'in_progress',
       canComplete: status === 'in_progress' || status === 'verifying',
