@@ -44,7 +44,7 @@ export function auditDiff(before: unknown, after: unknown): FieldChange[] {
   for (const field of fields) {
     const was = b.get(field);
     const now = a.get(field);
-    if (JSON.stringify(was) === JSON.stringify(now)) continue;
+    if (JSON.stringify(was ?? null) === JSON.stringify(now ?? null)) continue;
     const kind = !b.has(field) || was === null ? 'added' : !a.has(field) || now === null ? 'removed' : 'changed';
     changes.push({ field, before: text(field, was), after: text(field, now), kind });
   }

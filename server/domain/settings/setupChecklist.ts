@@ -1,4 +1,4 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { components, settings, users } from '../../db/schema.js';
 import type { Executor } from '../../db/client.js';
 import { recordAudit } from '../audit.js';
@@ -50,7 +50,7 @@ async function flag(db: Executor, key: string): Promise<boolean> {
 
 export async function loadSetupChecklist(db: Executor, channels: { emailOn: boolean; twitterOn: boolean }): Promise<SetupChecklist> {
   const [c] = await db.select({ n: count() }).from(components).where(eq(components.isGroup, false));
-  const [a] = await db.select({ n: count() }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true)));
+  const [a] = await db.select({ n: count() }).from(users).where(and(eq(users.role, 'admin'), eq(users.active, true), isNotNull(users.passwordHash))); // invited admins count once they set a password
   const items = checklistItems({
     ...channels,
     componentCount: Number(c?.n ?? 0),

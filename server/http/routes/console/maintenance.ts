@@ -25,6 +25,8 @@ import { presentMaintenance } from '../api/maintenanceFields.js';
 // times", so staff only ever see valid slots; the domain still validates whatever arrives.
 
 const EASTERN = 'America/New_York';
+/** Field names as the maintenance forms label them, for error lists. */
+const FIELD_LABELS = { body: 'Public description', window: 'Window', start_time: 'Starts (Eastern)', end_time: 'Ends (Eastern)', starts_at: 'Starts', ends_at: 'Ends', components: 'Affected components' };
 const LIVE = ['/socket.io/socket.io.js', '/public/js/console-live.js'];
 const FORM_SCRIPTS = ['/public/js/console-live.js', '/public/js/local-datetime.js', '/public/js/maintenance-form.js'];
 
@@ -152,6 +154,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
       unplanned: form.kind === 'unplanned',
       notifyChecked: Object.keys(form).length === 0 || checkbox(form.notify),
       notifyText,
+      fieldLabels: FIELD_LABELS,
       components: comps.map((c) => ({ id: c.id, name: c.name, checked: chosen.has(c.id) })),
       scripts: FORM_SCRIPTS,
       ...extra,
@@ -193,6 +196,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
       m,
       planned: m.kind === 'planned',
       notifyText,
+      fieldLabels: FIELD_LABELS,
       canReschedule: status === 'scheduled',
       canVerify: status === 'in_progress',
       canComplete: status === 'in_progress' || status === 'verifying',
