@@ -77,6 +77,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
       notices: all.map((n) => row(n, now)),
       canOperate: req.actor ? can(req.actor.role, 'operate') : false,
       createForm: createForm(body),
+      fieldLabels: { url: 'Link', body: 'Message' },
       scripts: SCRIPTS,
     };
   }
