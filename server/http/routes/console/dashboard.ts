@@ -21,8 +21,8 @@ const ITEMS: Record<ChecklistKey, { todo: string; doneText: string; how: string;
   components: { todo: 'Add the components customers see', doneText: 'Components added', how: 'List the parts of your service on the status page.', href: '/console/components' },
   sla_policy: { todo: 'Review the SLA policy', doneText: 'SLA policy reviewed', how: 'Check the goals per severity; save them or confirm the defaults.', href: '/console/sla-policy' },
   second_admin: { todo: 'Invite a second admin', doneText: 'A second admin is set up', how: 'So someone else can manage the desk when you are away.', href: '/console/users' },
-  email: { todo: 'Turn on e-mail', doneText: 'E-mail is on', how: 'Set SMTP_URL (and MAIL_FROM) so subscribers and staff get e-mail. Until then nobody is e-mailed.' },
-  twitter: { todo: 'Turn on Twitter', doneText: 'Twitter is on', how: 'Set TWITTER_APP_KEY, TWITTER_APP_SECRET, TWITTER_ACCESS_TOKEN and TWITTER_ACCESS_SECRET to tweet incidents and maintenance.' },
+  email: { todo: 'Turn on e-mail', doneText: 'E-mail is on', how: 'E-mail is off: set SMTP_URL (and MAIL_FROM) so subscribers and staff get e-mail. Until then nobody is e-mailed.' },
+  twitter: { todo: 'Turn on Twitter', doneText: 'Twitter is on', how: 'Twitter is off (no credentials): set TWITTER_APP_KEY, TWITTER_APP_SECRET, TWITTER_ACCESS_TOKEN and TWITTER_ACCESS_SECRET to tweet incidents and maintenance.' },
 };
 
 /** The console's front page: the first-run checklist until it is done or dismissed, and the live overview. */
