@@ -85,6 +85,13 @@ describe('console: success messages, field errors, staff pages', () => {
     expect(bad.status).to.equal(400);
     expect(bad.text).to.match(/<option value="regular" selected>/);
     expect(Object.keys(errorListOf(bad.text))).to.deep.equal(['email']);
+
+    // A form or API call without a role invites an observer.
+    expect((await c.form('/console/users', { name: 'No role', email: 'norole@example.com' })).status).to.equal(201);
+    const { api } = await signInAs(s.baseUrl, 'admin');
+    expect((await api.post('/api/v1/users', { name: 'Api invite', email: 'api-invite@example.com' })).status).to.equal(201);
+    const users = (await api.get('/api/v1/users')).body.users as { email: string; role: string }[];
+    expect(users.filter((u) => u.email.includes('role') || u.email.includes('invite')).map((u) => u.role)).to.deep.equal(['observer', 'observer']);
   });
 
   it('the staff table is valid HTML (no <form> inside <tr>) and its row forms still save', async () => {

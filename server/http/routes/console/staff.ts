@@ -70,7 +70,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/users', requireConsole('administer'), async (req, res) => {
     try {
-      const input = parse(z.object({ email: emailField, name: nameField, role: roleField }), req.body);
+      const input = parse(z.object({ email: emailField, name: nameField, role: roleField.default('observer') }), req.body);
       const { inviteToken } = await createUser(ctxOf(deps, req), input);
       res.status(201).render('pages/users', {
         ...(await usersPage(req)),
