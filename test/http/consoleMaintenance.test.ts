@@ -105,6 +105,8 @@ describe('console: maintenance', () => {
     expect(items[0]).to.include('<strong>Sat 31 Oct 2026, 22:00 EDT → Sun 1 Nov 02:00 EST</strong>');
     expect(items[0]).to.include('pick the window and 22:00–02:00');
     expect(items[1]).to.include('Sat 6 Nov 2027, 22:00 EDT');
+    // Both can be picked in the form without JavaScript, even the one beyond the usual list.
+    expect(res.text).to.include('<option value="2027-11-07T02:00:00.000Z"').and.include('<option value="2026-11-01T02:00:00.000Z"');
     const offered = items.join('\n');
     expect(offered).not.to.include('Sat 24 Oct 2026');
     expect(offered).not.to.include('Tue 27 Oct 2026');

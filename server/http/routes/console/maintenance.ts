@@ -123,10 +123,14 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   const view = (d: MaintenanceDetail) => ({ ...presentMaintenance(d), eastern: easternSpan(d.maintenance.scheduledFor, d.maintenance.scheduledUntil) });
 
   /** Window occurrences that can still take planned work (start ≥ 24 h from now), as select options. */
-  async function windowOptions(selected?: unknown) {
+  /** The next window occurrences, plus any suggested (possibly later) ones so they can be picked without JavaScript. */
+  async function windowOptions(selected?: unknown, suggested: { starts_at: string; ends_at: string }[] = []) {
     const edge = new Date(deps.clock.now().getTime() + DEFAULT_MIN_NOTICE_MS);
     const occ = scheduleOccurrences(await getWindowSchedule(db), edge, 10).filter((o) => o.startsAt >= edge).slice(0, 8);
-    const options = occ.map((o) => ({ ...slotView(o.startsAt, o.endsAt), selected: o.startsAt.toISOString() === selected }));
+    const spans = occ.map((o) => slotView(o.startsAt, o.endsAt));
+    for (const s of suggested) if (!spans.some((x) => x.starts_at === s.starts_at)) spans.push(slotView(new Date(s.starts_at), new Date(s.ends_at)));
+    spans.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+    const options = spans.map((o) => ({ ...o, selected: o.starts_at === selected }));
     return { options, defaultStart: occ[0] ? hhmm(occ[0].startsAt) : '22:00', defaultEnd: occ[0] ? hhmm(occ[0].endsAt) : '02:00' };
   }
 
@@ -144,7 +148,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   });
 
   async function newPage(form: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-    const w = await windowOptions(form.window);
+    const w = await windowOptions(form.window, (extra.suggestions as { starts_at: string; ends_at: string }[] | undefined) ?? []);
     const chosen = new Set([form.components ?? []].flat());
     const comps = (await listComponents(db)).filter((c) => !c.isGroup);
     return {
@@ -190,7 +194,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
     const d = await getMaintenance(db, id);
     const m = view(d);
     const status = d.maintenance.status;
-    const w = await windowOptions();
+    const w = await windowOptions(undefined, (extra.suggestions as { starts_at: string; ends_at: string }[] | undefined) ?? []);
     return {
       title: m.name,
       m,
@@ -211,13 +215,15 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
     res.render('pages/maintenance', await detailPage(parse(uuidParam, req.params.id)));
   });
 
+  // The slot a reschedule asked for, so a window error can offer slots of the same length.
+  const requested = new WeakMap<Request, ReturnType<typeof slotOf>>();
   const action = (key: DoneKey, fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
     const id = parse(uuidParam, req.params.id);
     try {
       await fn(req, id);
       redirectDone(res, `/console/maintenance/${id}`, key);
     } catch (err) {
-      renderFormError(res, 'pages/maintenance', err, await detailPage(id, { suggestions: suggestionsFrom(err) }));
+      renderFormError(res, 'pages/maintenance', err, await detailPage(id, { suggestions: suggestionsFrom(err, requested.get(req)) }));
     }
   };
 
@@ -225,7 +231,9 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
     const { maintenance } = await getMaintenance(db, id);
     const f = parse(rescheduleForm, req.body);
     const reason = maintenance.kind === 'unplanned' && f.reason ? f.reason : undefined;
-    return rescheduleMaintenance(ctxOf(deps, req), id, { title: f.title, body: f.body, reason, ...slotOf(maintenance.kind, req.body, true) });
+    const slot = slotOf(maintenance.kind, req.body, true);
+    requested.set(req, slot);
+    return rescheduleMaintenance(ctxOf(deps, req), id, { title: f.title, body: f.body, reason, ...slot });
   }));
   r.post('/maintenance/:id/cancel', requireConsole('operate'), action('maintenance_cancelled', (req, id) =>
     cancelMaintenance(ctxOf(deps, req), id, { reason: parse(cancelForm, req.body).reason || undefined })));
