@@ -7,6 +7,7 @@ import type { AppDeps } from './deps.js';
 import './http/types.js';
 import { bearerAuth, sessionAuth } from './http/auth.js';
 import { csrf } from './http/csrf.js';
+import { flashMessage } from './http/flash.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { helpers } from './http/viewHelpers.js';
 import { securityHeaders } from './http/securityHeaders.js';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   consoleRouter.use(sessionAuth(deps));
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
+  consoleRouter.use(flashMessage);
   consoleRouter.use(sessionRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));
   consoleRouter.use(deliveryConsoleRoutes(deps));

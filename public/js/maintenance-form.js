@@ -20,4 +20,27 @@
   }
   form.addEventListener('change', sync);
   sync();
+  // "Use this slot" on a suggested window fills in the window and the times (the server checks again).
+  document.querySelectorAll('button.use-slot').forEach(function (b) {
+    b.hidden = false;
+    b.addEventListener('click', function () {
+      var select = form.querySelector('select[name=window]');
+      var start = form.querySelector('input[name=start_time]');
+      var end = form.querySelector('input[name=end_time]');
+      if (!select || !start || !end) return;
+      var kind = form.querySelector('input[name=kind][value=planned]');
+      if (kind) { kind.checked = true; sync(); }
+      var value = b.getAttribute('data-window');
+      if (!Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        var o = document.createElement('option');
+        o.value = value;
+        o.textContent = b.closest('li').querySelector('.hint').textContent.replace(/^\(window |\)$/g, '');
+        select.appendChild(o);
+      }
+      select.value = value;
+      start.value = b.getAttribute('data-start');
+      end.value = b.getAttribute('data-end');
+      start.focus();
+    });
+  });
 })();

@@ -1,7 +1,8 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { DomainError, type ErrorKind } from '../domain/errors.js';
+import { fieldLabel, fieldSentence } from '../presenters/fieldLabels.js';
 
-const STATUS: Record<ErrorKind, number> = {
+export const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   unauthenticated: 401,
   forbidden: 403,
@@ -63,6 +64,35 @@ function publicErrorView(status: number, error: { code: string; message: string;
   if (status === 503 && error.code !== 'internal_error') return { title: 'Not available', heading: 'Not available', lead: error.message, fields: [] };
   if (status >= 500) return { title: 'Something went wrong', heading: 'Something went wrong on our side', lead: 'It has been logged. Please try again in a moment.', fields: [] };
   return { title: 'That did not work', heading: 'That did not work', lead: error.message, fields: [] };
+}
+
+/** HTTP status of a domain error kind. */
+export const statusOf = (err: DomainError): number => STATUS[err.kind] ?? 400;
+
+export interface FieldErrorView {
+  field: string;
+  label: string;
+  message: string;
+}
+
+/**
+ * What a console form shows for a domain error: the summary, every field error as a sentence with
+ * the field's human name (a list at the top), and the same sentence by field name (next to each field).
+ */
+export function formErrorView(err: DomainError, labels: Record<string, string> = {}) {
+  const raw = (err.details as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? [];
+  const list: FieldErrorView[] = [];
+  for (const f of raw) {
+    if (list.some((x) => x.field === f.field)) continue; // first message per field
+    const label = fieldLabel(f.field, labels);
+    list.push({ field: f.field, label, message: fieldSentence(label, f.message, f.field) });
+  }
+  return {
+    status: statusOf(err),
+    formError: list.length > 0 ? (list.length === 1 ? 'Please correct this field:' : `Please correct these ${list.length} fields:`) : err.message,
+    fieldErrorList: list,
+    fieldErrors: Object.fromEntries(list.map((f) => [f.field, f.message])),
+  };
 }
 
 /** The one place that maps domain errors to HTTP: JSON for the API, a friendly page for browsers (public or console, by route). */

@@ -48,7 +48,7 @@ describe('resolution notifies (console → confirm step → subscriber e-mail)',
     expect(await message.inputValue()).to.equal('This incident has been resolved.');
     expect(await page.getByLabel(/Post quietly/).isChecked()).to.equal(false);
     await message.fill('Payments are flowing again after the gateway rollback.');
-    await Promise.all([page.waitForURL(new RegExp(`/console/incidents/${inc.body.id}$`)), page.getByRole('button', { name: 'Resolve and publish' }).click()]);
+    await Promise.all([page.waitForURL(new RegExp(`/console/incidents/${inc.body.id}(\\?done=milestone_recorded)?$`)), page.getByRole('button', { name: 'Resolve and publish' }).click()]);
     expect(await page.locator('body').textContent()).to.include('Status resolved');
 
     await settle(s);

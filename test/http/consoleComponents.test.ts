@@ -15,7 +15,7 @@ describe('console: components', () => {
     const { c, api } = await signIn('admin');
     const g = await c.form('/console/components', { name: 'Platform', description: 'Core', group: 'on', status: 'operational', position: '1', showcase: 'on' });
     expect(g.status, g.text).to.equal(303);
-    expect(g.headers.get('location')).to.equal('/console/components');
+    expect(g.headers.get('location')).to.equal('/console/components?done=component_added');
     const group = (await api.get('/api/v1/components')).body.components.find((x: any) => x.name === 'Platform');
     expect(group.group).to.equal(true);
 
@@ -71,11 +71,11 @@ describe('console: components', () => {
     const { c, api } = await signIn('admin');
     const res = await c.form('/console/components', { name: '   ', description: 'kept text', status: 'operational', position: '3' });
     expect(res.status).to.equal(400);
-    expect(res.text).to.include('role="alert"').and.include('name: is required');
+    expect(res.text).to.include('role="alert"').and.include('Name is required');
     expect(res.text).to.include('value="kept text"');
     const bad = await c.form('/console/components', { name: 'X', position: '-1' });
     expect(bad.status).to.equal(400);
-    expect(bad.text).to.include('position: must be 0 or more');
+    expect(bad.text).to.include('Position must be 0 or more');
     expect((await api.get('/api/v1/components')).body.components).to.have.length(0);
   });
 

@@ -50,7 +50,7 @@ describe('console: recording a fix goes through a confirm step', () => {
 
     const done = await c.form(`${path}/milestones`, { milestone: 'final_fix', message: 'Payments flow again after the rollback.' }, `${path}/milestones/confirm?milestone=final_fix`);
     expect(done.status).to.equal(303);
-    expect(done.headers.get('location')).to.equal(path);
+    expect(done.headers.get('location')).to.equal(`${path}?done=milestone_recorded`);
     const after = await api.get(`/api/v1/incidents/${id}`);
     expect(after.body.status).to.equal('resolved');
     expect(after.body.incident_updates[0]).to.include({ status: 'resolved', body: 'Payments flow again after the rollback.', deliver_notifications: true });

@@ -13,11 +13,11 @@ describe('console: SLA policy and report', () => {
 
   const signIn = (role: 'admin' | 'regular' | 'observer') => signInAs(s.baseUrl, role);
 
-  /** Every field of the policy form, prefilled from the current policy (minutes; '' = no goal). */
+  /** Every field of the policy form, prefilled from the current policy (as "<minutes>m"; '' = no goal). */
   async function policyFields(api: Client, overrides: Record<string, string> = {}) {
     const { policy } = (await api.get('/api/v1/sla-policy')).body;
     const fields: Record<string, string> = {};
-    for (const sev of ['1', '2', '3', '4']) for (const m of MILESTONES) fields[`sev${sev}_${m}`] = policy[sev][m] === null ? '' : String(policy[sev][m]);
+    for (const sev of ['1', '2', '3', '4']) for (const m of MILESTONES) fields[`sev${sev}_${m}`] = policy[sev][m] === null ? '' : `${policy[sev][m]}m`;
     return { ...fields, ...overrides };
   }
 
@@ -36,32 +36,42 @@ describe('console: SLA policy and report', () => {
     expect(page.text).not.to.include('action="/console/sla-policy"');
     const { c: admin } = await signIn('admin');
     const adminPage = await admin.get('/console/sla-policy', html);
-    expect(adminPage.text).to.include('action="/console/sla-policy"').and.include('name="sev1_work_start" min="1" step="1" value="60"');
+    expect(adminPage.text).to.include('action="/console/sla-policy"').and.include('name="sev1_work_start" value="1h"');
+    expect(adminPage.text).to.include('name="sev2_temporary_fix" value="48h"').and.include('name="sev2_final_fix" value="14d"').and.include('name="sev4_work_start" value=""');
   });
 
-  it('admin edits the policy in minutes and the API shows the new goal', async () => {
+  it('admin edits the policy as durations and the API shows the new goal', async () => {
     const { c, api } = await signIn('admin');
-    const res = await c.form('/console/sla-policy', await policyFields(api, { sev1_work_start: '30', sev4_final_fix: '' }));
+    const res = await c.form('/console/sla-policy', await policyFields(api, { sev1_work_start: '30m', sev2_temporary_fix: '1d 12h', sev4_final_fix: '' }));
     expect(res.status, res.text).to.equal(303);
     const { body } = await api.get('/api/v1/sla-policy');
     expect(body.policy['1'].work_start).to.equal(30);
     expect(body.policy['1'].temporary_fix).to.equal(240);
+    expect(body.policy['2'].temporary_fix).to.equal(36 * 60);
     expect(body.policy['4'].final_fix).to.equal(null);
-    const page = await c.get('/console/sla-policy?saved=1', html);
-    expect(page.text).to.include('<td>30 min</td>').and.include('was saved');
+    expect(res.headers.get('location')).to.equal('/console/sla-policy?done=sla_policy_saved');
+    const page = await c.get(res.headers.get('location')!, html);
+    expect(page.text).to.include('<td>30 min</td>').and.include('The SLA policy was saved.');
+    expect(page.text).to.include('name="sev1_work_start" value="30m"').and.include('name="sev2_temporary_fix" value="36h"');
   });
 
   it('a policy with decreasing goals re-renders 422 with the message and keeps the input', async () => {
     const { c, api } = await signIn('admin');
-    const res = await c.form('/console/sla-policy', await policyFields(api, { sev1_work_start: '600' }));
+    const res = await c.form('/console/sla-policy', await policyFields(api, { sev1_work_start: '10h' }));
     expect(res.status).to.equal(422);
     expect(res.text).to.include('severity 1: goals must not decrease from work start to final fix');
-    expect(res.text).to.include('name="sev1_work_start" min="1" step="1" value="600"');
+    expect(res.text).to.include('name="sev1_work_start" value="10h"');
     expect((await api.get('/api/v1/sla-policy')).body.policy['1'].work_start).to.equal(60);
 
-    const bad = await c.form('/console/sla-policy', await policyFields(api, { sev2_final_fix: '1.5' }));
+    // Every bad field is listed with its human name, and each stays next to its own input.
+    const bad = await c.form('/console/sla-policy', await policyFields(api, { sev2_final_fix: '1.5', sev3_work_start: '90', sev1_final_fix: '2 fortnights' }));
     expect(bad.status).to.equal(400);
-    expect(bad.text).to.include('Severity 2 final fix must be a whole number of minutes');
+    expect(bad.text).to.include('Please correct these 3 fields');
+    expect(bad.text).to.include('<li data-field="sev2_final_fix">Severity 2 final fix is not a duration');
+    expect(bad.text).to.include('<li data-field="sev3_work_start">Severity 3 work start needs a unit: write 90m for minutes');
+    expect(bad.text).to.include('<li data-field="sev1_final_fix">Severity 1 final fix is not a duration');
+    expect(bad.text).to.include('name="sev3_work_start" value="90"');
+    expect((await api.get('/api/v1/sla-policy')).body.policy['2'].final_fix).to.equal(14 * 1440);
   });
 
   it('regular staff get 403 when posting the policy, and a missing CSRF token is refused', async () => {

@@ -122,7 +122,7 @@ describe('notices', () => {
         url: '',
       });
       expect(res.status, res.text).to.equal(303);
-      expect(res.headers.get('location')).to.equal('/console/notices');
+      expect(res.headers.get('location')).to.equal('/console/notices?done=notice_added');
       const [n] = (await a.get('/api/v1/notices')).body.notices;
       expect(n).to.include({ level: 'critical', publish_at: '2026-11-29T12:00:00.000Z', expire_at: '2026-11-30T09:30:00.000Z', dismissible: true, url: null, active: true });
 
@@ -156,10 +156,10 @@ describe('notices', () => {
       const { c, api: a } = await signIn('regular');
       const range = await c.form('/console/notices', { title: 'Kept title', body: 'b', level: 'info', publish_at: '2026-12-01T10:00', expire_at: '2026-12-01T09:00' });
       expect(range.status).to.equal(422);
-      expect(range.text).to.include('role="alert"').and.include('expire_at must be after publish_at').and.include('value="Kept title"');
+      expect(range.text).to.include('role="alert"').and.include('Expire at must be after publish at').and.include('value="Kept title"');
       const missing = await c.form('/console/notices', { title: ' ', body: 'b', level: 'info' });
       expect(missing.status).to.equal(400);
-      expect(missing.text).to.include('title: is required');
+      expect(missing.text).to.include('Title is required');
       expect((await a.get('/api/v1/notices')).body.notices).to.have.length(0);
     });
 

@@ -152,6 +152,25 @@ export function nearestOccurrences(rules: readonly WindowRule[], around: Date, c
     .slice(0, Math.floor(count));
 }
 
+/** How far ahead suggestions look: about a year of two weekly windows (reaches the next fall-back weekend). */
+const SUGGESTION_HORIZON = 110;
+
+/**
+ * The next `count` occurrences starting at or after `around` that are long enough for `durationMs`.
+ * Only these "would work": a window shorter than the work is no alternative at all.
+ */
+export function fittingOccurrences(rules: readonly WindowRule[], around: Date, durationMs: number, count: number): WindowOccurrence[] {
+  if (!(count > 0)) return [];
+  return nextOccurrences(rules, around, SUGGESTION_HORIZON + rules.length)
+    .filter((o) => o.startsAt.getTime() >= around.getTime() && o.endsAt.getTime() - o.startsAt.getTime() >= durationMs)
+    .slice(0, Math.floor(count));
+}
+
+function hoursText(ms: number): string {
+  const min = Math.round(ms / 60_000);
+  return min % 60 === 0 ? `${min / 60} hours` : `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
 export type PlannedSlotInput = { scheduledFor: Date; scheduledUntil: Date; now: Date; minNoticeMs?: number };
 
 export type PlannedSlotResult =
@@ -206,8 +225,11 @@ export function validatePlannedSlot(rules: readonly WindowRule[], input: Planned
   const occurrence = occurrenceContaining(rules, scheduledFor, scheduledUntil);
   if (!occurrence) {
     const around = new Date(Math.max(scheduledFor.getTime(), noticeEdge.getTime()));
-    const nearest = nearestOccurrences(rules, around, 3);
-    const suggestion = nearest[0] ? ` The next available window is ${describeOccurrence(nearest[0])}.` : '';
+    const duration = scheduledUntil.getTime() - scheduledFor.getTime();
+    const nearest = fittingOccurrences(rules, around, duration, 3);
+    const suggestion = nearest[0]
+      ? ` The next window long enough for ${hoursText(duration)} is ${describeOccurrence(nearest[0])}.`
+      : ` No window in the coming year is long enough for ${hoursText(duration)}: split the work, or schedule it as unplanned maintenance with a reason.`;
     return {
       ok: false,
       code: 'outside_maintenance_window',

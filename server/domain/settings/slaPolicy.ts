@@ -7,6 +7,7 @@ import { ruleBroken } from '../errors.js';
 import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
 import { DEFAULT_SLA_POLICY, validatePolicy, type SlaPolicy } from '../incidents/sla.js';
+import { SLA_REVIEWED_KEY, setFlag } from './setupChecklist.js';
 
 const KEY = 'sla_policy';
 
@@ -27,6 +28,7 @@ export async function updateSlaPolicy(ctx: Ctx, policy: SlaPolicy): Promise<SlaP
       .values({ key: KEY, value: policy, updatedAt: t.now })
       .onConflictDoUpdate({ target: settings.key, set: { value: policy, updatedAt: t.now } });
     await recordAudit(t, { action: 'sla_policy.update', subjectType: 'setting', subjectId: KEY, before, after: policy });
+    await setFlag(t, SLA_REVIEWED_KEY, 'sla_policy.review'); // saving the policy is reviewing it
     await recordEvent(t, 'sla_policy.changed', {});
     return policy;
   });

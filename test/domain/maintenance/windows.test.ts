@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import {
   DEFAULT_WINDOW_RULES,
+  fittingOccurrences,
   nearestOccurrences,
   nextOccurrences,
   occurrenceContaining,
@@ -161,6 +162,34 @@ describe('maintenance windows', () => {
     it('nearestOccurrences skips a window already in progress', () => {
       const near = nearestOccurrences(DEFAULT_WINDOW_RULES, iso('2026-12-02T04:00:00Z'), 2);
       expect(near.map((o) => o.startsAt.toISOString())).to.deep.equal(['2026-12-06T03:00:00.000Z', '2026-12-09T03:00:00.000Z']);
+    });
+  });
+
+  describe('fittingOccurrences / suggestions that fit the work', () => {
+    it('offers only windows long enough: 5 h of work fits the fall-back Saturday (5 real hours) and nothing else that year', () => {
+      const fit = fittingOccurrences(DEFAULT_WINDOW_RULES, iso('2026-10-20T12:00:00Z'), 5 * HOUR, 3);
+      expect(fit.map(span)).to.deep.equal([
+        ['2026-11-01T02:00:00.000Z', '2026-11-01T07:00:00.000Z'], // Sat 31 Oct 22:00 EDT → Sun 02:00 EST
+        ['2027-11-07T02:00:00.000Z', '2027-11-07T07:00:00.000Z'], // the next fall-back Saturday
+      ]);
+      expect(fittingOccurrences(DEFAULT_WINDOW_RULES, iso('2026-10-20T12:00:00Z'), 4 * HOUR, 2).map((o) => o.startsAt.toISOString()))
+        .to.deep.equal(['2026-10-21T02:00:00.000Z', '2026-10-25T02:00:00.000Z']);
+      expect(fittingOccurrences(DEFAULT_WINDOW_RULES, iso('2026-10-20T12:00:00Z'), 6 * HOUR, 3)).to.deep.equal([]);
+    });
+
+    it('a window error suggests only windows that hold the requested duration', () => {
+      const now = iso('2026-10-20T12:00:00Z');
+      // Thu 22 Oct 22:00 → Fri 03:00 EDT: 5 hours, outside any window.
+      const r = validatePlannedSlot(DEFAULT_WINDOW_RULES, { scheduledFor: iso('2026-10-23T02:00:00Z'), scheduledUntil: iso('2026-10-23T07:00:00Z'), now });
+      if (r.ok || r.code !== 'outside_maintenance_window') throw new Error(`unexpected ${JSON.stringify(r)}`);
+      expect(r.details.nearest[0]).to.deep.equal({ starts_at: '2026-11-01T02:00:00.000Z', ends_at: '2026-11-01T07:00:00.000Z' });
+      for (const n of r.details.nearest) expect(Date.parse(n.ends_at) - Date.parse(n.starts_at)).to.be.at.least(5 * HOUR);
+      expect(r.message).to.include('The next window long enough for 5 hours is Sat 31 Oct 2026 22:00 EDT');
+      // Longer than any window: no suggestion, and the message says what to do instead.
+      const long = validatePlannedSlot(DEFAULT_WINDOW_RULES, { scheduledFor: iso('2026-10-23T02:00:00Z'), scheduledUntil: iso('2026-10-23T09:00:00Z'), now });
+      if (long.ok || long.code !== 'outside_maintenance_window') throw new Error(`unexpected ${JSON.stringify(long)}`);
+      expect(long.details.nearest).to.deep.equal([]);
+      expect(long.message).to.include('No window in the coming year is long enough for 7 hours');
     });
   });
 

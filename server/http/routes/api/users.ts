@@ -10,7 +10,8 @@ import { presentUser } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, passwordField, roleField } from './fields.js';
 
-const createBody = z.strictObject({ email: emailField, name: nameField, role: roleField, password: passwordField.optional() });
+// Without a role, an invitation gets the least-privileged one.
+const createBody = z.strictObject({ email: emailField, name: nameField, role: roleField.default('observer'), password: passwordField.optional() });
 const updateBody = z.strictObject({ name: nameField.optional(), role: roleField.optional(), active: z.boolean().optional() });
 
 export function userRoutes(deps: AppDeps): Router {

@@ -8,6 +8,7 @@ import { listComponents, type ComponentRow } from '../../../domain/components/li
 import { updateComponent } from '../../../domain/components/updateComponent.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { presentComponent } from '../../../presenters/components.js';
 import { parse, uuidParam } from '../../validate.js';
@@ -110,7 +111,7 @@ export function componentConsoleRoutes(deps: AppDeps): Router {
         showcase: checkbox(req.body?.showcase),
         only_show_if_degraded: checkbox(req.body?.only_show_if_degraded),
       });
-      res.redirect(303, '/console/components');
+      redirectDone(res, '/console/components', 'component_added');
     } catch (err) {
       renderFormError(res, 'pages/components', err, await page(req, req.body ?? {}));
     }
@@ -128,7 +129,7 @@ export function componentConsoleRoutes(deps: AppDeps): Router {
         showcase: checkbox(req.body?.showcase),
         only_show_if_degraded: checkbox(req.body?.only_show_if_degraded),
       });
-      res.redirect(303, '/console/components');
+      redirectDone(res, '/console/components', 'component_saved');
     } catch (err) {
       renderFormError(res, 'pages/components', err, await page(req));
     }
@@ -137,7 +138,7 @@ export function componentConsoleRoutes(deps: AppDeps): Router {
   r.post('/components/:id/delete', requireConsole('administer'), async (req, res) => {
     try {
       await deleteComponent(ctxOf(deps, req), parse(uuidParam, req.params.id));
-      res.redirect(303, '/console/components');
+      redirectDone(res, '/console/components', 'component_deleted');
     } catch (err) {
       renderFormError(res, 'pages/components', err, await page(req));
     }

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../../deps.js';
 import { listDeliveries } from '../../../domain/deliveries/listDeliveries.js';
 import { retryDeadDelivery } from '../../../domain/deliveries/retryDeadDelivery.js';
 import { requireConsole } from '../../auth.js';
+import { redirectDone } from '../../flash.js';
 import { ctxOf } from '../../context.js';
 import { presentDelivery } from '../../../presenters/deliveries.js';
 import { parse } from '../../validate.js';
@@ -25,7 +26,7 @@ export function deliveryConsoleRoutes(deps: AppDeps): Router {
   });
   r.post('/deliveries/:id/retry', requireConsole('administer'), async (req, res) => {
     await retryDeadDelivery(ctxOf(deps, req), parse(z.coerce.number().int().positive(), req.params.id));
-    res.redirect(303, '/console/deliveries?status=pending');
+    redirectDone(res, '/console/deliveries?status=pending', 'delivery_retried');
   });
   return r;
 }

@@ -16,6 +16,7 @@ import { getSlaPolicy } from '../../../domain/settings/slaPolicy.js';
 import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone, type DoneKey } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { formatDuration } from '../../../presenters/durations.js';
 import { presentIncident } from '../../../presenters/incidents.js';
@@ -73,7 +74,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
     try {
       const input = { ...parse(createForm, req.body), components: componentChangesFrom(req.body) };
       const incident = await createIncident(ctxOf(deps, req), input);
-      res.redirect(303, `/console/incidents/${incident.id}`);
+      redirectDone(res, `/console/incidents/${incident.id}`, 'incident_filed');
     } catch (err) {
       renderFormError(res, 'pages/incident-new', err, await newPage(req.body));
     }
@@ -108,12 +109,13 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
     res.json(await tweetPreview(deps, parse(uuidParam, req.params.id), parse(previewQuery, req.query)));
   });
 
-  // Each action posts to its own path and comes back to the incident page.
+  // Each action posts to its own path and comes back to the incident page with its success message.
+  const DONE_BY_PATH: Record<string, DoneKey> = { updates: 'update_posted', milestones: 'milestone_recorded', severity: 'severity_changed', notes: 'note_added' };
   const action = (fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
     const id = parse(uuidParam, req.params.id);
     try {
       await fn(req, id);
-      res.redirect(303, `/console/incidents/${id}`);
+      redirectDone(res, `/console/incidents/${id}`, DONE_BY_PATH[req.path.split('/').pop() ?? ''] ?? 'update_posted');
     } catch (err) {
       renderFormError(res, 'pages/incident', err, await detailPage(id));
     }
@@ -160,7 +162,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
         return;
       }
       await recordMilestone(ctxOf(deps, req), id, form);
-      res.redirect(303, `/console/incidents/${id}`);
+      redirectDone(res, `/console/incidents/${id}`, 'milestone_recorded');
     } catch (err) {
       // A fix's errors go back to its confirm step with what was typed; work start's to the incident.
       const step = milestoneQuery.safeParse({ milestone: raw.milestone, at: raw.at });

@@ -12,8 +12,10 @@ import { rescheduleMaintenance } from '../../../domain/maintenance/rescheduleMai
 import { scheduleMaintenance } from '../../../domain/maintenance/scheduleMaintenance.js';
 import { DEFAULT_MIN_NOTICE_MS } from '../../../domain/maintenance/windows.js';
 import { getWindowSchedule, scheduleOccurrences } from '../../../domain/settings/maintenanceWindows.js';
+import { twitterConfigured } from '../../../notify/twitterChannel.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone, type DoneKey } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { parse, uuidParam } from '../../validate.js';
 import { messageField, titleField } from '../api/incidentFields.js';
@@ -23,6 +25,8 @@ import { presentMaintenance } from '../api/maintenanceFields.js';
 // times", so staff only ever see valid slots; the domain still validates whatever arrives.
 
 const EASTERN = 'America/New_York';
+/** Field names as the maintenance forms label them, for error lists. */
+const FIELD_LABELS = { body: 'Public description', window: 'Window', start_time: 'Starts (Eastern)', end_time: 'Ends (Eastern)', starts_at: 'Starts', ends_at: 'Ends', components: 'Affected components' };
 const LIVE = ['/socket.io/socket.io.js', '/public/js/console-live.js'];
 const FORM_SCRIPTS = ['/public/js/console-live.js', '/public/js/local-datetime.js', '/public/js/maintenance-form.js'];
 
@@ -84,23 +88,49 @@ function slotOf(kind: 'planned' | 'unplanned', body: Record<string, unknown>, op
   return { scheduled_for: u.starts_at, scheduled_until: u.ends_at! };
 }
 
-/** Suggestions a window error carries, for the form to list. */
-function suggestionsFrom(err: unknown) {
+/**
+ * Suggestions a window error carries, for the form to list: each window that is long enough, with
+ * the requested duration placed at its start (the slot to pick).
+ */
+function suggestionsFrom(err: unknown, requested?: { scheduled_for?: Date; scheduled_until?: Date }) {
   if (!(err instanceof DomainError) || err.code !== 'outside_maintenance_window') return [];
   const nearest = (err.details as { nearest?: { starts_at: string; ends_at: string }[] } | undefined)?.nearest ?? [];
-  return nearest.map((n) => slotView(new Date(n.starts_at), new Date(n.ends_at)));
+  const from = requested?.scheduled_for;
+  const until = requested?.scheduled_until;
+  const duration = from && until ? until.getTime() - from.getTime() : null;
+  return nearest.map((n) => {
+    const start = new Date(n.starts_at);
+    const slotEnd = duration ? new Date(start.getTime() + duration) : null;
+    return { ...slotView(start, new Date(n.ends_at)), slot: slotEnd && { ...slotView(start, slotEnd), start_time: hhmm(start), end_time: hhmm(slotEnd) } };
+  });
+}
+
+/**
+ * Who "notify" actually reaches with this configuration. Never claims subscribers are e-mailed
+ * while SMTP is not configured.
+ */
+export function announcement(config: AppDeps['config']) {
+  const emailOn = Boolean(config.SMTP_URL);
+  const via = [...(emailOn ? ['subscribers by e-mail'] : []), ...(twitterConfigured(config) ? ['Twitter'] : []), 'webhooks'];
+  const list = via.length > 1 ? `${via.slice(0, -1).join(', ')} and ${via.at(-1)}` : via[0]!;
+  return { emailOn, label: emailOn ? `Notify subscribers (${list})` : `Announce it (${list})`, sent: `announced to ${list}` };
 }
 
 export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   const r = Router();
   const db = deps.database.db;
+  const notifyText = announcement(deps.config);
   const view = (d: MaintenanceDetail) => ({ ...presentMaintenance(d), eastern: easternSpan(d.maintenance.scheduledFor, d.maintenance.scheduledUntil) });
 
   /** Window occurrences that can still take planned work (start ≥ 24 h from now), as select options. */
-  async function windowOptions(selected?: unknown) {
+  /** The next window occurrences, plus any suggested (possibly later) ones so they can be picked without JavaScript. */
+  async function windowOptions(selected?: unknown, suggested: { starts_at: string; ends_at: string }[] = []) {
     const edge = new Date(deps.clock.now().getTime() + DEFAULT_MIN_NOTICE_MS);
     const occ = scheduleOccurrences(await getWindowSchedule(db), edge, 10).filter((o) => o.startsAt >= edge).slice(0, 8);
-    const options = occ.map((o) => ({ ...slotView(o.startsAt, o.endsAt), selected: o.startsAt.toISOString() === selected }));
+    const spans = occ.map((o) => slotView(o.startsAt, o.endsAt));
+    for (const s of suggested) if (!spans.some((x) => x.starts_at === s.starts_at)) spans.push(slotView(new Date(s.starts_at), new Date(s.ends_at)));
+    spans.sort((a, b) => Date.parse(a.starts_at) - Date.parse(b.starts_at));
+    const options = spans.map((o) => ({ ...o, selected: o.starts_at === selected }));
     return { options, defaultStart: occ[0] ? hhmm(occ[0].startsAt) : '22:00', defaultEnd: occ[0] ? hhmm(occ[0].endsAt) : '02:00' };
   }
 
@@ -118,7 +148,7 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   });
 
   async function newPage(form: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) {
-    const w = await windowOptions(form.window);
+    const w = await windowOptions(form.window, (extra.suggestions as { starts_at: string; ends_at: string }[] | undefined) ?? []);
     const chosen = new Set([form.components ?? []].flat());
     const comps = (await listComponents(db)).filter((c) => !c.isGroup);
     return {
@@ -127,6 +157,8 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
       form: { start_time: w.defaultStart, end_time: w.defaultEnd, ...form },
       unplanned: form.kind === 'unplanned',
       notifyChecked: Object.keys(form).length === 0 || checkbox(form.notify),
+      notifyText,
+      fieldLabels: FIELD_LABELS,
       components: comps.map((c) => ({ id: c.id, name: c.name, checked: chosen.has(c.id) })),
       scripts: FORM_SCRIPTS,
       ...extra,
@@ -138,9 +170,10 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
   });
 
   r.post('/maintenance', requireConsole('operate'), async (req, res) => {
+    let slot: ReturnType<typeof slotOf> | undefined;
     try {
       const f = parse(scheduleForm, req.body);
-      const slot = slotOf(f.kind, req.body);
+      slot = slotOf(f.kind, req.body);
       const m = await scheduleMaintenance(ctxOf(deps, req), {
         title: f.title,
         body: f.body,
@@ -151,9 +184,9 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
         notify: checkbox(f.notify),
         reason: f.kind === 'unplanned' ? f.reason : undefined,
       });
-      res.redirect(303, `/console/maintenance/${m.id}`);
+      redirectDone(res, `/console/maintenance/${m.id}`, 'maintenance_scheduled');
     } catch (err) {
-      renderFormError(res, 'pages/maintenance-new', err, await newPage(req.body, { suggestions: suggestionsFrom(err) }));
+      renderFormError(res, 'pages/maintenance-new', err, await newPage(req.body, { suggestions: suggestionsFrom(err, slot) }));
     }
   });
 
@@ -161,11 +194,13 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
     const d = await getMaintenance(db, id);
     const m = view(d);
     const status = d.maintenance.status;
-    const w = await windowOptions();
+    const w = await windowOptions(undefined, (extra.suggestions as { starts_at: string; ends_at: string }[] | undefined) ?? []);
     return {
       title: m.name,
       m,
       planned: m.kind === 'planned',
+      notifyText,
+      fieldLabels: FIELD_LABELS,
       canReschedule: status === 'scheduled',
       canVerify: status === 'in_progress',
       canComplete: status === 'in_progress' || status === 'verifying',
@@ -180,26 +215,30 @@ export function maintenanceConsoleRoutes(deps: AppDeps): Router {
     res.render('pages/maintenance', await detailPage(parse(uuidParam, req.params.id)));
   });
 
-  const action = (fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
+  // The slot a reschedule asked for, so a window error can offer slots of the same length.
+  const requested = new WeakMap<Request, ReturnType<typeof slotOf>>();
+  const action = (key: DoneKey, fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
     const id = parse(uuidParam, req.params.id);
     try {
       await fn(req, id);
-      res.redirect(303, `/console/maintenance/${id}`);
+      redirectDone(res, `/console/maintenance/${id}`, key);
     } catch (err) {
-      renderFormError(res, 'pages/maintenance', err, await detailPage(id, { suggestions: suggestionsFrom(err) }));
+      renderFormError(res, 'pages/maintenance', err, await detailPage(id, { suggestions: suggestionsFrom(err, requested.get(req)) }));
     }
   };
 
-  r.post('/maintenance/:id/reschedule', requireConsole('operate'), action(async (req, id) => {
+  r.post('/maintenance/:id/reschedule', requireConsole('operate'), action('maintenance_changed', async (req, id) => {
     const { maintenance } = await getMaintenance(db, id);
     const f = parse(rescheduleForm, req.body);
     const reason = maintenance.kind === 'unplanned' && f.reason ? f.reason : undefined;
-    return rescheduleMaintenance(ctxOf(deps, req), id, { title: f.title, body: f.body, reason, ...slotOf(maintenance.kind, req.body, true) });
+    const slot = slotOf(maintenance.kind, req.body, true);
+    requested.set(req, slot);
+    return rescheduleMaintenance(ctxOf(deps, req), id, { title: f.title, body: f.body, reason, ...slot });
   }));
-  r.post('/maintenance/:id/cancel', requireConsole('operate'), action((req, id) =>
+  r.post('/maintenance/:id/cancel', requireConsole('operate'), action('maintenance_cancelled', (req, id) =>
     cancelMaintenance(ctxOf(deps, req), id, { reason: parse(cancelForm, req.body).reason || undefined })));
-  r.post('/maintenance/:id/verifying', requireConsole('operate'), action((req, id) => verifyMaintenance(ctxOf(deps, req), id)));
-  r.post('/maintenance/:id/complete', requireConsole('operate'), action((req, id) => completeMaintenance(ctxOf(deps, req), id)));
+  r.post('/maintenance/:id/verifying', requireConsole('operate'), action('maintenance_verifying', (req, id) => verifyMaintenance(ctxOf(deps, req), id)));
+  r.post('/maintenance/:id/complete', requireConsole('operate'), action('maintenance_completed', (req, id) => completeMaintenance(ctxOf(deps, req), id)));
 
   return r;
 }

@@ -10,6 +10,7 @@ import { updateNotice } from '../../../domain/notices/updateNotice.js';
 import { can } from '../../../domain/roles.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { parse, uuidParam } from '../../validate.js';
 import { presentNotice } from '../api/notices.js';
@@ -76,6 +77,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
       notices: all.map((n) => row(n, now)),
       canOperate: req.actor ? can(req.actor.role, 'operate') : false,
       createForm: createForm(body),
+      fieldLabels: { url: 'Link', body: 'Message' },
       scripts: SCRIPTS,
     };
   }
@@ -92,7 +94,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
         expire_at: input.expire_at ?? null,
         dismissible: checkbox(req.body?.dismissible),
       });
-      res.redirect(303, '/console/notices');
+      redirectDone(res, '/console/notices', 'notice_added');
     } catch (err) {
       renderFormError(res, 'pages/notices', err, await page(req, req.body ?? {}));
     }
@@ -109,7 +111,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
         ...(clearExpiry ? { expire_at: null } : expire_at !== undefined && { expire_at }),
         dismissible: checkbox(req.body?.dismissible),
       });
-      res.redirect(303, '/console/notices');
+      redirectDone(res, '/console/notices', 'notice_saved');
     } catch (err) {
       renderFormError(res, 'pages/notices', err, await page(req));
     }
@@ -118,7 +120,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
   r.post('/notices/:id/delete', requireConsole('operate'), async (req, res) => {
     try {
       await deleteNotice(ctxOf(deps, req), parse(uuidParam, req.params.id));
-      res.redirect(303, '/console/notices');
+      redirectDone(res, '/console/notices', 'notice_deleted');
     } catch (err) {
       renderFormError(res, 'pages/notices', err, await page(req));
     }

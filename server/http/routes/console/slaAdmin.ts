@@ -5,9 +5,12 @@ import { milestones, type Milestone, type SlaPolicy } from '../../../domain/inci
 import { listBackdatedMilestones } from '../../../domain/incidents/listBackdatedMilestones.js';
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
 import { slaReportCsv, type SeverityRow } from '../../../domain/incidents/slaReport.js';
+import { confirmSlaPolicy } from '../../../domain/settings/confirmSlaPolicy.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { formatDurationText, parseDuration } from '../../durationText.js';
+import { redirectDone } from '../../flash.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
 import { formatDuration } from '../../../presenters/durations.js';
@@ -16,11 +19,11 @@ import { reportQuery, reportRange } from '../api/slaRoutes.js';
 
 const SEVERITIES = ['1', '2', '3', '4'] as const;
 const MINUTE = 60_000;
-const MAX_MINUTES = 365 * 24 * 60;
+const MAX_MS = 365 * 24 * 60 * MINUTE;
 
 const fieldName = (sev: string, m: Milestone) => `sev${sev}_${m}`;
 
-/** Form minutes → policy ms. Blank = no goal; anything else must be whole minutes in range. */
+/** Form durations ("1h", "48h", "14d", "1d 12h") → policy ms. Blank = no goal. Every bad field is reported. */
 export function policyFromForm(body: Record<string, unknown> | undefined): SlaPolicy {
   const fields: { field: string; message: string }[] = [];
   const policy = {} as Record<string, Record<Milestone, number | null>>;
@@ -33,9 +36,12 @@ export function policyFromForm(body: Record<string, unknown> | undefined): SlaPo
       const label = `Severity ${sev} ${MILESTONE_LABELS[m].toLowerCase()}`;
       if (text === undefined) fields.push({ field, message: `${label} is missing from the form` });
       else if (text === '') policy[sev][m] = null;
-      else if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_MINUTES)
-        fields.push({ field, message: `${label} must be a whole number of minutes from 1 to ${MAX_MINUTES}, or blank for no goal` });
-      else policy[sev][m] = Number(text) * MINUTE;
+      else {
+        const d = parseDuration(text);
+        if (!d.ok) fields.push({ field, message: `${label} ${d.message}` });
+        else if (d.ms < MINUTE || d.ms > MAX_MS) fields.push({ field, message: `${label} must be from 1m to 365d, or blank for no goal` });
+        else policy[sev][m] = d.ms;
+      }
     }
   }
   if (fields.length) throw invalid('validation_failed', fields[0]!.message, { fields });
@@ -97,7 +103,7 @@ export function slaConsoleRoutes(deps: AppDeps): Router {
         goals: milestones.map((m) => {
           const ms = policy[sev][m];
           const field = fieldName(sev, m);
-          const value = typed ? (typeof typed[field] === 'string' ? (typed[field] as string) : '') : ms === null ? '' : String(ms / MINUTE);
+          const value = typed ? (typeof typed[field] === 'string' ? (typed[field] as string) : '') : ms === null ? '' : formatDurationText(ms);
           return { label: MILESTONE_LABELS[m], readable: ms === null ? 'No goal' : formatDuration(ms), none: ms === null, field, value };
         }),
       })),
@@ -105,16 +111,22 @@ export function slaConsoleRoutes(deps: AppDeps): Router {
   }
 
   r.get('/sla-policy', requireConsole('read'), async (req, res) => {
-    res.render('pages/sla-policy', { ...(await policyPage(req)), saved: req.query.saved === '1' });
+    res.render('pages/sla-policy', await policyPage(req));
   });
 
   r.post('/sla-policy', requireConsole('administer'), async (req, res) => {
     try {
       await updateSlaPolicy(ctxOf(deps, req), policyFromForm(req.body));
-      res.redirect(303, '/console/sla-policy?saved=1');
+      redirectDone(res, '/console/sla-policy', 'sla_policy_saved');
     } catch (err) {
       renderFormError(res, 'pages/sla-policy', err, await policyPage(req, req.body ?? {}));
     }
+  });
+
+  // "The defaults are right": marks the policy reviewed (the first-run checklist) without changing it.
+  r.post('/sla-policy/confirm', requireConsole('administer'), async (req, res) => {
+    await confirmSlaPolicy(ctxOf(deps, req));
+    redirectDone(res, '/console/sla-policy', 'sla_policy_confirmed');
   });
 
   r.get('/reports/sla', requireConsole('read'), async (req, res) => {

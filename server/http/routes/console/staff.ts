@@ -8,13 +8,21 @@ import { listAuditLog } from '../../../domain/listAuditLog.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
-import { roles } from '../../../domain/roles.js';
+import { roles, type Role } from '../../../domain/roles.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
+import { auditDiff } from '../../../presenters/auditDiff.js';
 import { presentAuditEntry, presentToken, presentUser } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, roleField } from '../api/fields.js';
+
+const ROLE_LABELS: Record<Role, string> = {
+  observer: 'observer (reads everything, changes nothing)',
+  regular: 'regular (files and updates incidents and maintenance)',
+  admin: 'admin (also people, settings and policy)',
+};
 
 /** Console pages for API tokens, staff accounts and the audit log. */
 export function staffConsoleRoutes(deps: AppDeps): Router {
@@ -42,15 +50,17 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/tokens/:id/revoke', requireConsole('read'), async (req, res) => {
     await revokeApiToken(ctxOf(deps, req), parse(uuidParam, req.params.id));
-    res.redirect(303, '/console/tokens');
+    redirectDone(res, '/console/tokens', 'token_revoked');
   });
 
-  async function usersPage(req: Parameters<Parameters<typeof r.get>[1]>[0]) {
+  /** Invites start at the least-privileged role; the admin raises it on purpose. */
+  async function usersPage(req: Parameters<Parameters<typeof r.get>[1]>[0], typedRole?: unknown) {
     const rows = await listUsers(ctxOf(deps, req));
+    const inviteRole = roles.includes(typedRole as Role) ? (typedRole as Role) : 'observer';
     return {
       title: 'Staff',
       users: rows.map((u) => ({ ...presentUser(u), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
-      roles,
+      inviteRoles: [...roles].reverse().map((role) => ({ role, label: ROLE_LABELS[role], selected: role === inviteRole })),
     };
   }
 
@@ -60,14 +70,14 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/users', requireConsole('administer'), async (req, res) => {
     try {
-      const input = parse(z.object({ email: emailField, name: nameField, role: roleField }), req.body);
+      const input = parse(z.object({ email: emailField, name: nameField, role: roleField.default('observer') }), req.body);
       const { inviteToken } = await createUser(ctxOf(deps, req), input);
       res.status(201).render('pages/users', {
         ...(await usersPage(req)),
         inviteUrl: `${deps.config.publicUrl}/console/set-password?token=${inviteToken}`,
       });
     } catch (err) {
-      renderFormError(res, 'pages/users', err, { ...(await usersPage(req)), form: req.body });
+      renderFormError(res, 'pages/users', err, { ...(await usersPage(req, req.body?.role)), form: req.body });
     }
   });
 
@@ -75,7 +85,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     try {
       const input = parse(z.object({ role: roleField, name: nameField }), req.body);
       await updateUser(ctxOf(deps, req), parse(uuidParam, req.params.id), { ...input, active: checkbox(req.body?.active) });
-      res.redirect(303, '/console/users');
+      redirectDone(res, '/console/users', 'user_saved');
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
@@ -88,7 +98,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
       title: 'Audit log',
       entries: page.entries.map((e) => {
         const p = presentAuditEntry(e);
-        return { ...p, beforeJson: JSON.stringify(p.before), afterJson: JSON.stringify(p.after) };
+        return { ...p, changes: auditDiff(p.before, p.after) };
       }),
       nextCursor: page.nextCursor,
     });

@@ -9,6 +9,7 @@ import { testWebhook, type WebhookTestResult } from '../../../domain/webhooks/te
 import { updateWebhook } from '../../../domain/webhooks/updateWebhook.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
+import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { presentWebhook } from '../../../presenters/webhooks.js';
 import { parse, uuidParam } from '../../validate.js';
@@ -87,7 +88,7 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
       const id = parse(uuidParam, req.params.id);
       const input = parse(formFields, req.body);
       await updateWebhook(ctxOf(deps, req), id, { ...input, active: checkbox(req.body?.active) });
-      res.redirect(303, '/console/webhooks');
+      redirectDone(res, '/console/webhooks', 'webhook_saved');
     } catch (err) {
       renderFormError(res, 'pages/webhooks', err, await page(req));
     }
@@ -96,7 +97,7 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
   r.post('/webhooks/:id/delete', requireConsole('administer'), async (req, res) => {
     try {
       await deleteWebhook(ctxOf(deps, req), parse(uuidParam, req.params.id));
-      res.redirect(303, '/console/webhooks');
+      redirectDone(res, '/console/webhooks', 'webhook_deleted');
     } catch (err) {
       renderFormError(res, 'pages/webhooks', err, await page(req));
     }
