@@ -11,7 +11,7 @@ import { eastern, statusPageView } from '../../../presenters/statusPageView.js';
 import { PAGE_POLICY, sendCached } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
 import type { PublicSnapshot } from '../../snapshot/buildSnapshot.js';
-import { parse, uuidParam } from '../../validate.js';
+import { isoMonth, parse, uuidParam } from '../../validate.js';
 
 export function renderView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
@@ -52,9 +52,8 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
   // History, a month per page (newest first), with links to the neighbouring months.
   r.get('/history', async (req, res) => {
     const now = deps.clock.now();
-    const q = parse(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM').optional() }), req.query);
-    const month = q.month ?? now.toISOString().slice(0, 7);
-    const from = new Date(`${month}-01T00:00:00Z`);
+    const q = parse(z.object({ month: isoMonth.optional() }), req.query);
+    const from = q.month ?? new Date(`${now.toISOString().slice(0, 7)}-01T00:00:00Z`);
     const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
     const rows = await db.select().from(incidents).where(and(gte(incidents.reportedAt, from), lt(incidents.reportedAt, to))).orderBy(desc(incidents.reportedAt));
     const ids = rows.map((i) => i.id);
