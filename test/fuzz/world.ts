@@ -4,7 +4,6 @@ import { sql } from 'drizzle-orm';
 import { deliveries, outboxEvents, subscribers, webhookEndpoints } from '../../server/db/schema.js';
 import { signSubscriber } from '../../server/domain/subscribers/links.js';
 import { Client, signInAs } from '../support/client.js';
-import { staff } from '../support/factories.js';
 import type { TestServer } from '../support/server.js';
 import { Ref, type Body, type FuzzRequest } from './requests.js';
 
@@ -14,10 +13,13 @@ export interface Outcome {
   violation?: string;
 }
 
+type Role = 'admin' | 'regular' | 'observer';
+const ROLES: Role[] = ['admin', 'regular', 'observer'];
+/** One signed-in staff member: console session cookie, its CSRF token, and an API token. */
 interface Creds {
   cookie: string;
   csrf: string;
-  tokens: Record<'admin' | 'regular' | 'observer', string>;
+  token: string;
 }
 
 // Failed sign-ins are recorded on purpose (the lock-out counts them), so those tables may change on a 401/429.
@@ -29,7 +31,7 @@ const MAY_CHANGE_ON_REFUSAL = /attempt|throttle/;
  * to prove a refused request wrote nothing.
  */
 export class FuzzWorld {
-  private creds!: Creds;
+  private creds = {} as Record<Role, Creds>;
   private tables: string[] = [];
   constructor(readonly s: TestServer) {}
 
@@ -39,7 +41,7 @@ export class FuzzWorld {
 
   async seed(): Promise<void> {
     await this.issueCreds();
-    const api = new Client(this.s.baseUrl, this.creds.tokens.admin);
+    const api = new Client(this.s.baseUrl, this.creds.admin.token);
     const must = async (p: Promise<{ status: number; text: string; body: any }>) => {
       const res = await p;
       if (res.status >= 300) throw new Error(`seeding failed: ${res.status} ${res.text}`);
@@ -66,28 +68,28 @@ export class FuzzWorld {
   }
 
   private async issueCreds() {
-    const admin = await signInAs(this.s.baseUrl, 'admin');
-    const page = await admin.c.get('/console/tokens', { accept: 'text/html' });
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-    if (!csrf) throw new Error('no CSRF token on the console page');
-    this.creds = {
-      cookie: admin.c.cookieHeader(),
-      csrf,
-      tokens: { admin: admin.who.token, regular: (await staff('regular')).token, observer: (await staff('observer')).token },
-    };
-    // A token's first use stamps last_used_at (with the fixed clock, only the first); do it now, not inside a case.
-    for (const token of Object.values(this.creds.tokens)) await fetch(`${this.s.baseUrl}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.text());
+    for (const role of ROLES) {
+      const who = await signInAs(this.s.baseUrl, role);
+      const page = await who.c.get('/console/tokens', { accept: 'text/html' });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+      if (!csrf) throw new Error('no CSRF token on the console page');
+      this.creds[role] = { cookie: who.c.cookieHeader(), csrf, token: who.who.token };
+      // A token's first use stamps last_used_at (with the fixed clock, only the first); do it now, not inside a case.
+      await who.api.get('/api/v1/me');
+    }
   }
 
-  /** After a write went through: re-issue credentials if it signed us out, revoked or demoted us. */
+  /** After a write went through: re-issue credentials if it signed someone out, revoked a token or changed a role. */
   async keepCreds(): Promise<void> {
-    const h = { accept: 'application/json' };
-    const checks = await Promise.all([
-      fetch(`${this.s.baseUrl}/api/v1/me`, { headers: { ...h, authorization: `Bearer ${this.creds.tokens.admin}` } }).then(async (r) => r.status === 200 && (await r.json()).user.role === 'admin'),
-      ...(['regular', 'observer'] as const).map((role) => fetch(`${this.s.baseUrl}/api/v1/me`, { headers: { ...h, authorization: `Bearer ${this.creds.tokens[role]}` } }).then(async (r) => r.status === 200 && (await r.json()).user.role === role)),
-      fetch(`${this.s.baseUrl}/console/users`, { headers: { cookie: this.creds.cookie }, redirect: 'manual' }).then(async (r) => (await r.text(), r.status === 200)),
-    ]);
-    if (checks.some((ok) => !ok)) await this.issueCreds();
+    const ok = await Promise.all(
+      ROLES.map(async (role) => {
+        const me = await fetch(`${this.s.baseUrl}/api/v1/me`, { headers: { accept: 'application/json', authorization: `Bearer ${this.creds[role].token}` } });
+        const page = await fetch(`${this.s.baseUrl}/console/tokens`, { headers: { cookie: this.creds[role].cookie }, redirect: 'manual' });
+        await page.text();
+        return me.status === 200 && (await me.json()).user.role === role && page.status === 200;
+      }),
+    );
+    if (ok.some((x) => !x)) await this.issueCreds();
   }
 
   /** Row count and a hash of every row of every table (order-independent). */
@@ -136,9 +138,11 @@ export class FuzzWorld {
     const headers: Record<string, string> = {};
     if (req.accept) headers.accept = req.accept;
     if (req.as === 'bad_token') headers.authorization = 'Bearer bcn_not_a_token';
-    else if (req.as !== 'anonymous' && !consoleRoute) headers.authorization = `Bearer ${this.creds.tokens[req.as]}`;
-    if (consoleRoute && req.as === 'admin') headers.cookie = this.creds.cookie;
-    const csrf = req.csrf === 'valid' ? this.creds.csrf : req.csrf === 'wrong' ? this.creds.csrf.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) : undefined;
+    const who = req.as === 'anonymous' || req.as === 'bad_token' ? undefined : this.creds[req.as];
+    if (who && !consoleRoute) headers.authorization = `Bearer ${who.token}`;
+    if (who && consoleRoute) headers.cookie = who.cookie;
+    const own = who?.csrf ?? this.creds.admin.csrf;
+    const csrf = req.csrf === 'valid' ? own : req.csrf === 'wrong' ? own.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')) : undefined;
     const { body, contentType, encoding } = await this.encode(req.body, cache, consoleRoute ? csrf : undefined);
     if (contentType) headers['content-type'] = contentType;
     if (encoding) headers['content-encoding'] = encoding;
@@ -168,6 +172,9 @@ export class FuzzWorld {
       }
       const after = await this.digest();
       if (after !== before) return { status, violation: `a ${status} changed the database: ${changedTables(before, after)}` };
+    } else if (status === 303 && res.location.startsWith('/console/login')) {
+      // The console's refusal for anonymous visitors is a redirect to the sign-in page: also nothing written.
+      if ((await this.digest()) !== before) return { status, violation: 'a redirect to sign-in changed the database' };
     } else if (req.method !== 'GET') await this.keepCreds();
     return { status };
   }
@@ -216,6 +223,7 @@ const parseLine = (l: string): { err?: { type: string; message: string } } | nul
 interface Answer {
   status: number;
   contentType: string;
+  location: string;
   text: string;
 }
 
@@ -231,7 +239,7 @@ function send(baseUrl: string, method: string, path: string, headers: Record<str
     const req = http.request({ host: url.hostname, port: url.port, method, path, headers, localAddress, timeout: 30_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), location: String(res.headers.location ?? ''), text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('timed out after 30 s')));
