@@ -13,6 +13,8 @@ export interface FuzzRequest {
   accept: string | undefined;
   as: 'admin' | 'regular' | 'observer' | 'anonymous' | 'bad_token';
   csrf: 'valid' | 'missing' | 'wrong';
+  /** Odd headers: request ids, cookies and authorization values no client should send. */
+  headers: Record<string, string>;
 }
 
 export type Body =
@@ -21,6 +23,13 @@ export type Body =
   | { kind: 'json-value'; value: unknown }
   | { kind: 'form'; entries: FormEntry[] }
   | { kind: 'raw'; contentType: string | undefined; text: string; encoding?: string; bytes?: boolean };
+
+const latin1 = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 80 });
+const oddHeaders = fc.oneof(
+  { weight: 9, arbitrary: fc.constant({}) },
+  { weight: 1, arbitrary: fc.record({ 'x-request-id': latin1, cookie: fc.oneof(latin1, fc.constantFrom('beacon_session=%E0%A4%A', 'beacon_session=; beacon_session=x', 'beacon_pre=' + 'x'.repeat(4000))) }, { requiredKeys: [] }) },
+  { weight: 1, arbitrary: fc.record({ authorization: fc.oneof(latin1, fc.constantFrom('Bearer', 'Bearer  ', 'Basic YTpi', 'Bearer ' + 'x'.repeat(5000))) }) },
+);
 
 const ACCEPT = fc.constantFrom('application/json', 'text/html', '*/*', undefined, 'application/json, text/html', 'image/png');
 
@@ -93,7 +102,7 @@ export function requestArb(method: string, path: string, spec: RouteSpec | undef
   const params = fc.record(Object.fromEntries(names.map((n) => [n, paramArb(path, n)])));
   const body = spec ? bodyArb(spec) : fc.constant<Body>({ kind: 'empty' });
   const csrf = fc.constantFrom<FuzzRequest['csrf']>(...(Array(18).fill('valid') as 'valid'[]), 'missing', 'wrong');
-  return fc.record({ params, query: queryArb(spec), body, accept: ACCEPT, as: whoFor(path), csrf }).map((r) => ({ route: `${method} ${path}`, method, path, ...r }));
+  return fc.record({ params, query: queryArb(spec), body, accept: ACCEPT, as: whoFor(path), csrf, headers: oddHeaders }).map((r) => ({ route: `${method} ${path}`, method, path, ...r }));
 }
 
 export { Ref };

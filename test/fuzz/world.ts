@@ -135,7 +135,7 @@ export class FuzzWorld {
     const query = (await this.resolve(req.query, cache)) as Record<string, unknown>;
     const qs = Object.entries(query).map(([k, v]) => `${pct(k)}=${pct(String(v))}`).join('&');
     const consoleRoute = req.path.startsWith('/console/');
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...req.headers };
     if (req.accept) headers.accept = req.accept;
     if (req.as === 'bad_token') headers.authorization = 'Bearer bcn_not_a_token';
     const who = req.as === 'anonymous' || req.as === 'bad_token' ? undefined : this.creds[req.as];
@@ -172,7 +172,7 @@ export class FuzzWorld {
       }
       const after = await this.digest();
       if (after !== before) return { status, violation: `a ${status} changed the database: ${changedTables(before, after)}` };
-    } else if (status === 303 && res.location.startsWith('/console/login')) {
+    } else if (status === 303 && res.location.startsWith('/console/login?next=')) {
       // The console's refusal for anonymous visitors is a redirect to the sign-in page: also nothing written.
       if ((await this.digest()) !== before) return { status, violation: 'a redirect to sign-in changed the database' };
     } else if (req.method !== 'GET') await this.keepCreds();
