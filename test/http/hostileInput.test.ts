@@ -125,6 +125,9 @@ describe('hostile input never answers 500', () => {
       expect(page.status, month).to.equal(400);
     }
     expect((await new Client(s.baseUrl).get('/history?month=2100-12', { accept: 'text/html' })).status).to.equal(200);
+    const first = await new Client(s.baseUrl).get('/history?month=2000-01', { accept: 'text/html' });
+    expect(first.status).to.equal(200);
+    expect(first.text, 'no link to a month that would be refused').not.to.include('month=1999-12');
   });
 });
 

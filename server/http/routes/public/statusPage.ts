@@ -11,7 +11,7 @@ import { eastern, statusPageView } from '../../../presenters/statusPageView.js';
 import { PAGE_POLICY, sendCached } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
 import type { PublicSnapshot } from '../../snapshot/buildSnapshot.js';
-import { isoMonth, parse, uuidParam } from '../../validate.js';
+import { inDateRange, isoMonth, parse, uuidParam } from '../../validate.js';
 
 export function renderView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
@@ -59,7 +59,8 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
     const ids = rows.map((i) => i.id);
     const updates = ids.length ? await db.select().from(incidentUpdates).where(inArray(incidentUpdates.incidentId, ids)).orderBy(desc(incidentUpdates.createdAt)) : [];
     const list = rows.map((i) => presentPublicIncident(i, updates.filter((u) => u.incidentId === i.id), [], url));
-    const prev = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const before = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 1, 1));
+    const prev = inDateRange(before) ? before.toISOString().slice(0, 7) : null;
     const next = to <= now ? to.toISOString().slice(0, 7) : null;
     const label = from.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
     res.render('pages/history', { ...PUBLIC, scripts: [], title: `History · ${label}`, label, incidents: list, prev, next });
