@@ -50,6 +50,8 @@ describe('fuzz: no input produces a 500', function () {
         const out = await world.run(req);
         histogram.set(out.status, (histogram.get(out.status) ?? 0) + 1);
         if (out.violation) violations.push({ req, status: out.status, violation: out.violation });
+        const done = [...histogram.values()].reduce((a, b) => a + b, 0);
+        if (RUNS >= 2_000 && done % 1_000 === 0) console.log(`      … ${done} cases, ${violations.length} violations, ${((Date.now() - started) / 1000).toFixed(0)} s`);
       }),
       { numRuns: RUNS, seed: SEED, endOnFailure: true },
     );
