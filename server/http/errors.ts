@@ -19,20 +19,36 @@ export function wantsJson(req: Request): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-/** Framework errors (body-parser and friends) expressed as domain errors. */
+// body-parser / raw-body failures: all caused by what the client sent.
+const BODY_ERRORS: Record<string, [code: string, message: string]> = {
+  'entity.parse.failed': ['malformed_json', 'The request body is not valid JSON'],
+  'entity.too.large': ['body_too_large', 'The request body is too large'],
+  'parameters.too.many': ['too_many_fields', 'The form has too many fields'],
+  'querystring.parse.rangeError': ['too_many_fields', 'The form is nested too deeply'],
+  'encoding.unsupported': ['unsupported_encoding', 'The request body encoding is not supported'],
+  'charset.unsupported': ['unsupported_encoding', 'The request body encoding is not supported'],
+  'request.aborted': ['request_aborted', 'The request body was cut short'],
+  'request.size.invalid': ['bad_content_length', 'The request body does not match its Content-Length'],
+};
+
+/** Framework errors (body-parser, the router, the database refusing a value) expressed as domain errors. */
 function normalise(err: unknown): DomainError | null {
   if (err instanceof DomainError) return err;
-  const e = err as { type?: string; status?: number; message?: string };
-  if (e?.type === 'entity.parse.failed') return new DomainError('invalid', 'malformed_json', 'The request body is not valid JSON');
-  if (e?.type === 'entity.too.large') return new DomainError('invalid', 'body_too_large', 'The request body is too large');
-  if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported')
-    return new DomainError('invalid', 'unsupported_encoding', 'The request body encoding is not supported');
-  if (e?.status === 400) return new DomainError('invalid', 'bad_request', e.message ?? 'Bad request');
-  // Postgres: invalid uuid / value out of range should never become a 500.
-  const code = (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
-  if (code === '22P02' || code === '22003' || code === '22007' || code === '22008')
-    return new DomainError('invalid', 'invalid_value', 'A value in the request is not valid');
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  const body = e?.type ? BODY_ERRORS[e.type] : undefined;
+  if (body) return new DomainError('invalid', body[0], body[1]);
+  // Framework errors carrying a 4xx status (e.g. the router's undecodable %-escape in a path): the client's fault.
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500)
+    return new DomainError('invalid', 'bad_request', (e.expose || err instanceof URIError) && e.message ? e.message : 'Bad request');
+  // PostgreSQL class 22 (data exception: bad text, number or date) can only come from a value the
+  // request carried that validation let through; it is the client's input, not our bug.
+  if (dataException(err)) return new DomainError('invalid', 'invalid_value', 'A value in the request is not valid');
   return null;
+}
+
+function dataException(err: unknown): string | null {
+  const code = (err as { cause?: { code?: unknown } })?.cause?.code ?? (err as { code?: unknown })?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code) ? code : null;
 }
 
 /** Who is asking, which decides how an error is shown: JSON for programs, the console's page for staff, the status page's for everyone else. */
@@ -53,7 +69,7 @@ const PUBLIC_FIELD_NAMES: Record<string, string> = { email: 'E-mail address', mo
  */
 function publicErrorView(status: number, error: { code: string; message: string; details?: unknown }, req: Request) {
   const fields = ((error.details as { fields?: { field: string; message: string }[] } | undefined)?.fields ?? []).map((f) => ({
-    name: PUBLIC_FIELD_NAMES[f.field] ?? f.field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
+    name: (Object.hasOwn(PUBLIC_FIELD_NAMES, f.field) ? PUBLIC_FIELD_NAMES[f.field] : undefined) ?? f.field.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase()),
     message: f.message,
   }));
   if (status === 404) return { title: 'Not found', heading: 'We can’t find that page', lead: 'The link may be old or mistyped, or what it pointed to is no longer published.', fields: [] };
@@ -100,6 +116,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const known = normalise(err);
   const status = known ? STATUS[known.kind] : 500;
   if (!known) req.log?.error({ err }, 'unhandled error');
+  // Validation should have caught it: worth a look, but without the query's parameters (they are user data).
+  else if (dataException(err)) req.log?.warn({ pgCode: dataException(err), route: req.route?.path }, 'the database refused a value from the request');
   if (res.headersSent) return;
   if (known?.retryAfterSeconds) res.setHeader('Retry-After', String(known.retryAfterSeconds));
   const body = {

@@ -40,8 +40,9 @@ const DEFAULTS: Record<string, string> = {
 
 /** "sev2_final_fix" → "Severity 2 final fix"; "c.<id>" → "Component status"; known names from the table. */
 export function fieldLabel(field: string, overrides: Record<string, string> = {}): string {
-  if (overrides[field]) return overrides[field];
-  if (DEFAULTS[field]) return DEFAULTS[field];
+  // Own properties only: a field named "toString" or "__proto__" is data, not a label.
+  if (Object.hasOwn(overrides, field)) return overrides[field]!;
+  if (Object.hasOwn(DEFAULTS, field)) return DEFAULTS[field]!;
   const sla = /^sev([1-4])_(work_start|temporary_fix|final_fix)$/.exec(field);
   if (sla) return `Severity ${sla[1]} ${MILESTONE_LABELS[sla[2] as Milestone].toLowerCase()}`;
   if (field.startsWith('c.')) return 'Component status';
@@ -56,7 +57,7 @@ export function fieldLabel(field: string, overrides: Record<string, string> = {}
  */
 export function fieldSentence(label: string, raw: string, field = ''): string {
   let message = field && raw.startsWith(field) ? raw.slice(field.length).replace(/^:?\s*/, '') : raw;
-  message = message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (w) => DEFAULTS[w]?.toLowerCase() ?? w);
+  message = message.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (w) => (Object.hasOwn(DEFAULTS, w) ? DEFAULTS[w]!.toLowerCase() : w));
   if (message.toLowerCase().startsWith(label.toLowerCase())) return message;
   if (/^(is|are|must|should|needs?|has|have|cannot|can't|does|do)\b/.test(message)) return `${label} ${message}`;
   return `${label}: ${message}`;

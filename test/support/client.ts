@@ -61,6 +61,11 @@ export class Client {
     return this.request('POST', path, body, { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' });
   }
 
+  /** The jar as a Cookie header, for tests that send requests of their own. */
+  cookieHeader() {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
   hasCookie(name: string) {
     return this.cookies.has(name);
   }

@@ -11,7 +11,7 @@ import { notFound } from '../../../domain/errors.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { presentComponent } from '../../../presenters/components.js';
-import { parse, uuidParam } from '../../validate.js';
+import { isoDay, parse, uuidParam } from '../../validate.js';
 
 const fields = {
   name: z.string().trim().min(1, 'is required').max(100),
@@ -22,7 +22,7 @@ const fields = {
   status: z.enum(componentStatuses),
   showcase: z.boolean(),
   only_show_if_degraded: z.boolean(),
-  start_date: z.iso.date('must be a date YYYY-MM-DD').nullable(),
+  start_date: isoDay.nullable(),
 };
 const createBody = z.strictObject({ ...fields, name: fields.name }).partial().required({ name: true });
 const updateBodySchema = z.strictObject(fields).omit({ group: true }).partial();

@@ -3,22 +3,24 @@ import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { checkbox } from '../../forms.js';
 import { customTweetField, messageField, reasonField, titleField } from '../api/incidentFields.js';
+import { fieldError, localDateTime } from '../../validate.js';
 
 // Console forms send flat fields; these schemas turn them into the same inputs the API takes.
 // Component statuses arrive as `c.<component id>` = status, or "" for "not affected / unchanged".
 
 const severity = z.enum(['1', '2', '3', '4'], { message: 'choose a severity' }).transform((v) => Number(v) as 1 | 2 | 3 | 4);
-const localDateTime = z
-  .string()
-  .max(40)
-  // An ISO instant from the page script, or a bare datetime-local value read as UTC (no JavaScript).
-  .transform((v) => (v.trim() ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`) : undefined))
-  .refine((d) => d === undefined || !Number.isNaN(d.getTime()), 'must be a date and time');
+const componentId = z.string().uuid();
+const MAX_COMPONENT_CHANGES = 100;
 
-export function componentChangesFrom(body: Record<string, unknown>) {
-  return Object.entries(body)
-    .filter(([k, v]) => k.startsWith('c.') && typeof v === 'string' && v !== '')
-    .map(([k, v]) => ({ id: z.string().uuid().parse(k.slice(2)), status: z.enum(componentStatuses).parse(v) }));
+/** The `c.<component id>` selects of a form; a malformed name or status is a 400 naming that field. */
+export function componentChangesFrom(body: Record<string, unknown> | undefined) {
+  const entries = Object.entries(body ?? {}).filter(([k, v]) => k.startsWith('c.') && v !== '');
+  if (entries.length > MAX_COMPONENT_CHANGES) throw fieldError('components', `at most ${MAX_COMPONENT_CHANGES} component changes at once`);
+  return entries.map(([field, status]) => {
+    if (!componentId.safeParse(field.slice(2)).success) throw fieldError(field.slice(0, 60), 'is not a component id');
+    if (typeof status !== 'string' || !(componentStatuses as readonly string[]).includes(status)) throw fieldError(field, `must be one of ${componentStatuses.join(', ')}`);
+    return { id: field.slice(2), status: status as (typeof componentStatuses)[number] };
+  });
 }
 
 export const createForm = z

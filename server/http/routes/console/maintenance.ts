@@ -17,7 +17,7 @@ import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { redirectDone, type DoneKey } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
-import { parse, uuidParam } from '../../validate.js';
+import { inDateRange, localDateTime, parse, uuidParam } from '../../validate.js';
 import { messageField, titleField } from '../api/incidentFields.js';
 import { presentMaintenance } from '../api/maintenanceFields.js';
 
@@ -37,13 +37,7 @@ export const easternSpan = (a: Date, b: Date) => `${et(a).toFormat('ccc d LLL yy
 const slotView = (a: Date, b: Date) => ({ starts_at: a.toISOString(), ends_at: b.toISOString(), eastern: easternSpan(a, b) });
 
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, 'must be a time (HH:MM)');
-const instant = (msg: string) => z.string().max(40).refine((v) => !Number.isNaN(Date.parse(v)), msg).transform((v) => new Date(v));
-// An ISO instant from local-datetime.js, or a bare datetime-local value read as UTC (no JavaScript).
-const localDateTime = z
-  .string()
-  .max(40)
-  .transform((v) => (v.trim() ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`) : undefined))
-  .refine((d) => d === undefined || !Number.isNaN(d.getTime()), 'must be a date and time');
+const instant = (msg: string) => z.string().max(40).transform((v) => new Date(v)).refine((d) => !Number.isNaN(d.getTime()) && inDateRange(d), msg);
 const idList = z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : [v].flat()))
   .pipe(z.array(z.string().uuid('must be a component id')).max(100));
 

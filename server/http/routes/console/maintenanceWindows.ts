@@ -8,7 +8,7 @@ import { getWindowSchedule } from '../../../domain/settings/maintenanceWindows.j
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
-import { parse } from '../../validate.js';
+import { localDateTime, parse } from '../../validate.js';
 
 const WEEKDAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 const LINE = /^(mon|tue|wed|thu|fri|sat|sun)\w*\s+(\d\d:\d\d)\s*(?:-|–|→|to)\s*(\d\d:\d\d)(?:\s+([A-Za-z_]+\/[A-Za-z_/+-]+))?$/i;
@@ -50,11 +50,9 @@ export function maintenanceWindowConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/maintenance-windows', requireConsole('administer'), async (req, res) => {
     try {
-      const form = parse(z.object({ rules: z.string().max(2000), effective_at: z.string().max(40).optional() }), req.body);
+      const form = parse(z.object({ rules: z.string().max(2000), effective_at: localDateTime.optional() }), req.body);
       const rules = parseRuleLines(form.rules);
-      const raw = form.effective_at?.trim();
-      const effective_at = raw ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(raw) ? raw : `${raw}Z`) : undefined;
-      const { needsReview } = await changeMaintenanceWindows(ctxOf(deps, req), { rules, effective_at });
+      const { needsReview } = await changeMaintenanceWindows(ctxOf(deps, req), { rules, effective_at: form.effective_at });
       res.render('pages/maintenance-windows', await page(req, { saved: true, needsReview: needsReview.map((m) => ({ id: m.id, title: m.title, scheduled_for: m.scheduledFor.toISOString() })) }));
     } catch (err) {
       renderFormError(res, 'pages/maintenance-windows', err, await page(req, { rulesText: req.body?.rules }));

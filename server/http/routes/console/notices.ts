@@ -12,27 +12,21 @@ import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
-import { parse, uuidParam } from '../../validate.js';
+import { localDateTime, parse, uuidParam } from '../../validate.js';
 import { presentNotice } from '../api/notices.js';
 
 const SCRIPTS = ['/public/js/local-datetime.js'];
 const LEVEL_LABELS: Record<NoticeLevel, string> = { info: 'Info', warning: 'Warning', critical: 'Critical' };
 
-// An ISO instant from local-datetime.js, or a bare datetime-local value read as UTC (no JavaScript).
-// Blank means "not given" (now on create, unchanged on edit).
-const localDateTime = z
-  .string()
-  .max(40)
-  .optional()
-  .transform((v) => (v?.trim() ? new Date(/[zZ]|[+-]\d\d:\d\d$/.test(v) ? v : `${v}Z`) : undefined))
-  .refine((d) => d === undefined || !Number.isNaN(d.getTime()), 'must be a date and time');
+// Blank times mean "not given" (now on create, unchanged on edit).
+const when = localDateTime.optional();
 
 const formFields = z.object({
   title: z.string({ message: 'is required' }).trim().min(1, 'is required').max(200, 'must be at most 200 characters'),
   body: z.string({ message: 'is required' }).trim().min(1, 'is required').max(2000, 'must be at most 2000 characters'),
   level: z.enum(noticeLevels, { message: 'must be info, warning or critical' }),
-  publish_at: localDateTime,
-  expire_at: localDateTime,
+  publish_at: when,
+  expire_at: when,
   url: z
     .string()
     .trim()

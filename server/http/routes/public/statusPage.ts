@@ -12,7 +12,7 @@ import { statusPageView } from '../../../presenters/statusPageView.js';
 import { PAGE_POLICY, sendCached } from '../../publicResponse.js';
 import { cached, type CachedResponse, type SnapshotStore } from '../../snapshot/snapshotStore.js';
 import type { PublicSnapshot } from '../../snapshot/buildSnapshot.js';
-import { parse, uuidParam } from '../../validate.js';
+import { inDateRange, isoMonth, parse, uuidParam } from '../../validate.js';
 
 export function renderView(app: Express, view: string, locals: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => app.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));
@@ -88,9 +88,8 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
   // History, a month per page (newest first), with links to the neighbouring months.
   r.get('/history', async (req, res) => {
     const now = deps.clock.now();
-    const q = parse(z.object({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month like 2026-12').optional() }), req.query);
-    const month = q.month ?? now.toISOString().slice(0, 7);
-    const from = new Date(`${month}-01T00:00:00Z`);
+    const q = parse(z.object({ month: isoMonth.optional() }), req.query);
+    const from = q.month ?? new Date(`${now.toISOString().slice(0, 7)}-01T00:00:00Z`);
     const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
     const rows = await db.select().from(incidents).where(and(gte(incidents.reportedAt, from), lt(incidents.reportedAt, to))).orderBy(desc(incidents.reportedAt));
     const ids = rows.map((i) => i.id);
@@ -100,7 +99,8 @@ export function statusPageRoutes(deps: AppDeps, store: SnapshotStore, app: Expre
     const mrows = await db.select().from(maintenances).where(and(gte(maintenances.scheduledFor, from), lt(maintenances.scheduledFor, to))).orderBy(desc(maintenances.scheduledFor));
     const mcomps = await componentsOf(db, mrows.map((m) => m.id));
     const maintenance = mrows.map((m) => maintenancePageView(presentPublicMaintenance({ maintenance: m, components: mcomps.get(m.id)! }, url, now)));
-    const prev = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const before = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() - 1, 1));
+    const prev = inDateRange(before) ? before.toISOString().slice(0, 7) : null;
     const next = to <= now ? to.toISOString().slice(0, 7) : null;
     const label = from.toLocaleString('en-US', { month: 'long', year: 'numeric', timeZone: 'UTC' });
     res.render('pages/history', { ...PUBLIC, scripts: [], title: `History · ${label}`, label, incidents: list, maintenance, prev, next });
