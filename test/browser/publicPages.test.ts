@@ -39,7 +39,8 @@ describe('public pages in a browser: no-JS times, keyboard, live, fallbacks, pho
   let context: BrowserContext | null = null;
   let api: Client;
 
-  browserSuite(T, (e) => ({ s, browser, context, api } = e));
+  // E-mail on (nothing is sent: the dispatcher is off in tests) so the page offers the subscribe form.
+  browserSuite(T, (e) => ({ s, browser, context, api } = e), { env: () => ({ SMTP_URL: 'smtp://127.0.0.1:1' }) });
 
   /** A page like a real one: five components, an active incident with two updates, upcoming maintenance. */
   async function seed() {
