@@ -53,7 +53,9 @@ export interface AppHooks {
 export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.TRUST_PROXY);
+  // One hop: req.ip is the address our reverse proxy appended to X-Forwarded-For, not the leftmost
+  // entry (which any client can write), so per-address limits cannot be dodged with a forged header.
+  app.set('trust proxy', deps.config.TRUST_PROXY ? 1 : false);
   app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', helpers }));
   app.set('view engine', 'hbs');
   app.set('views', path.join(ROOT, 'views'));

@@ -64,6 +64,12 @@ describe('sign-in throttling per (account, client address) and per client addres
     expect((await signIn(ATTACKER, email, PASSWORD)).status).to.equal(201);
   });
 
+  it('a client cannot dodge the limit by writing its own X-Forwarded-For entries (only the proxy’s hop counts)', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i++) statuses.push((await signIn(`10.9.8.${i}, ${ATTACKER}`, `t${i}@example.com`, 'nope-nope')).status);
+    expect(statuses.slice(20)).to.deep.equal([429, 429]);
+  });
+
   it('IPv6 clients are limited by their /64, not by each address in it', async () => {
     for (let i = 0; i < 20; i++) expect((await signIn(`2001:db8:1:2::${(i + 1).toString(16)}`, `a${i}@example.com`, 'nope-nope')).status).to.equal(401);
     expect((await signIn('2001:db8:1:2:ffff::1', 'b@example.com', 'nope-nope')).status).to.equal(429);
