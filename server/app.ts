@@ -72,7 +72,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.config));
   // A write's outbox events are committed by the time its response is sent: fan them out now
   // instead of waiting for the dispatcher's next poll.
   app.use((req, res, next) => {
