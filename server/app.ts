@@ -4,6 +4,7 @@ import { ROOT } from './paths.js';
 import { engine } from 'express-handlebars';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
+import { errSerializer } from './logger.js';
 import './http/types.js';
 import { bearerAuth, sessionAuth } from './http/auth.js';
 import { csrf } from './http/csrf.js';
@@ -64,6 +65,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.use(
     pinoHttp({
       logger: deps.logger,
+      // pino-http brings its own `err` serializer; ours withholds query parameters (logger.ts).
+      serializers: { err: errSerializer },
       genReqId: (req, res) => {
         const id = requestIdFor(req);
         res.setHeader('X-Request-Id', id);
