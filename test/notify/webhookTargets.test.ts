@@ -67,7 +67,7 @@ describe('webhooks cannot reach inside the network (SSRF)', () => {
     let rx: Receiver;
     let admin: Client;
     before(async () => {
-      s = await startTestServer({ now: NOW });
+      s = await startTestServer({ now: NOW, env: { WEBHOOK_ALLOW_PRIVATE: 'false' } }); // the production default
       rx = new Receiver();
       await rx.start();
     });
