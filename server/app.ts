@@ -4,6 +4,7 @@ import { ROOT } from './paths.js';
 import { engine } from 'express-handlebars';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
+import { errSerializer } from './logger.js';
 import './http/types.js';
 import { bearerAuth, sessionAuth } from './http/auth.js';
 import { csrf } from './http/csrf.js';
@@ -56,7 +57,9 @@ export interface AppHooks {
 export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }, health: Health = Object.assign(new Health(), { started: true })): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.config.TRUST_PROXY);
+  // One hop: req.ip is the address our reverse proxy appended to X-Forwarded-For, not the leftmost
+  // entry (which any client can write), so per-address limits cannot be dodged with a forged header.
+  app.set('trust proxy', deps.config.TRUST_PROXY ? 1 : false);
   app.engine('hbs', engine({ extname: '.hbs', defaultLayout: 'main', helpers }));
   app.set('view engine', 'hbs');
   app.set('views', path.join(ROOT, 'views'));
@@ -65,6 +68,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.use(
     pinoHttp({
       logger: deps.logger,
+      // pino-http brings its own `err` serializer; ours withholds query parameters (logger.ts).
+      serializers: { err: errSerializer },
       genReqId: (req, res) => {
         const id = requestIdFor(req);
         res.setHeader('X-Request-Id', id);
@@ -73,7 +78,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
     }),
   );
-  app.use(securityHeaders);
+  app.use(securityHeaders(deps.config));
   // A write's outbox events are committed by the time its response is sent: fan them out now
   // instead of waiting for the dispatcher's next poll.
   app.use((req, res, next) => {

@@ -42,6 +42,12 @@ const schema = z.object({
   TWITTER_ACCESS_TOKEN: z.string().min(1).optional(),
   TWITTER_ACCESS_SECRET: z.string().min(1).optional(),
   TWITTER_API_BASE_URL: z.string().url('must be an absolute URL such as https://api.x.com').optional(),
+  // Webhooks may target loopback/private/link-local addresses only when this says so (on-premises receivers).
+  WEBHOOK_ALLOW_PRIVATE: bool.default(false),
+  // Sign-in attempts (any account) one client address may make per minute.
+  SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  // Ceiling on confirmation mails requested per minute, across all clients.
+  CONFIRMATION_MAILS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
 });
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;

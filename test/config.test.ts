@@ -9,6 +9,10 @@ describe('configuration', () => {
     expect(c.DATA_DIR).to.equal('./data');
     expect(c.DATABASE_URL).to.equal(undefined);
     expect(c.publicUrl).to.equal('http://127.0.0.1:3000');
+    expect(c.WEBHOOK_ALLOW_PRIVATE).to.equal(false);
+    expect(c.SIGN_IN_ATTEMPTS_PER_MINUTE).to.equal(20);
+    expect(c.CONFIRMATION_MAILS_PER_MINUTE).to.equal(100);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).WEBHOOK_ALLOW_PRIVATE).to.equal(true);
   });
 
   const bad: Array<[Record<string, string>, string]> = [
@@ -21,6 +25,9 @@ describe('configuration', () => {
     [{ BOOTSTRAP_ADMIN_EMAIL: 'not-an-email', BOOTSTRAP_ADMIN_PASSWORD: 'longenough' }, 'BOOTSTRAP_ADMIN_EMAIL'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@example.com' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
+    [{ SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }, 'SIGN_IN_ATTEMPTS_PER_MINUTE'],
+    [{ CONFIRMATION_MAILS_PER_MINUTE: 'lots' }, 'CONFIRMATION_MAILS_PER_MINUTE'],
   ];
   for (const [env, name] of bad) {
     it(`stops with a message naming ${name} for ${JSON.stringify(env)}`, () => {

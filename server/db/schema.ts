@@ -64,12 +64,32 @@ export const apiTokens = pgTable(
 );
 
 /** Failed-login streaks, keyed by e-mail so unknown addresses lock exactly like known ones. */
-export const loginAttempts = pgTable('login_attempts', {
-  email: text('email').primaryKey(),
-  failures: integer('failures').notNull().default(0),
-  lockedUntil: ts('locked_until'),
-  lastFailureAt: ts('last_failure_at'),
-});
+/** Failed sign-in streaks per (e-mail, client address): a lock earned from one address binds only that address. */
+export const loginAttempts = pgTable(
+  'login_attempts',
+  {
+    email: text('email').notNull(),
+    clientAddress: text('client_address').notNull().default(''),
+    failures: integer('failures').notNull().default(0),
+    lockedUntil: ts('locked_until'),
+    lastFailureAt: ts('last_failure_at'),
+  },
+  (t) => [primaryKey({ columns: [t.email, t.clientAddress] }), index('login_attempts_last_failure_at_idx').on(t.lastFailureAt)],
+);
+
+/**
+ * Fixed-window counters kept in the database, so limits hold across instances and follow the
+ * injected clock: `sign_in:<client address>`, `confirmation_mails`.
+ */
+export const rateWindows = pgTable(
+  'rate_windows',
+  {
+    bucket: text('bucket').primaryKey(),
+    windowStartedAt: ts('window_started_at').notNull(),
+    hits: integer('hits').notNull().default(0),
+  },
+  (t) => [index('rate_windows_window_started_at_idx').on(t.windowStartedAt)],
+);
 
 /** One-time links: first-admin setup (userId null) and invitations/password resets. */
 export const oneTimeTokens = pgTable('one_time_tokens', {

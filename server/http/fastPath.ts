@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FAST_PREFLIGHT_HEADERS, choose } from './publicResponse.js';
+import { choose } from './publicResponse.js';
 import { requestIdFor } from './requestId.js';
 import type { SnapshotStore } from './snapshot/snapshotStore.js';
 
@@ -30,7 +30,7 @@ export function fullPathOf(store: SnapshotStore): Listener | undefined {
  *
  * It writes exactly what the Express routes write (the same prepared header lists, negotiation and
  * 304 rule; test/http/fastPath.test.ts compares both byte for byte) plus what the app's middleware
- * adds to every response: X-Request-Id (same rule as pino-http's genReqId) and SECURITY_HEADERS.
+ * adds to every response: X-Request-Id (same rule as pino-http's genReqId) and the security headers.
  * Accepted trade-off: pino-http request logging and the per-route metrics histogram do not see these
  * hits; they are counted in `beacon_fast_path_hits_total` instead.
  */
@@ -45,7 +45,7 @@ export function fastPath(store: SnapshotStore, app: Listener): Listener {
         if (sink) sink.fastPathHits++;
         const head = ['X-Request-Id', requestIdFor(req)];
         if (method === 'OPTIONS') {
-          res.writeHead(204, head.concat(FAST_PREFLIGHT_HEADERS));
+          res.writeHead(204, head.concat(p.fastPreflight));
           res.end();
           return;
         }

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import { negotiateEncoding, type Encoding } from './encoding.js';
-import { SECURITY_HEADERS } from './securityHeaders.js';
 import type { CachedResponse } from './snapshot/snapshotStore.js';
 
 export const PUBLIC_CACHE_CONTROL = 'public, max-age=10, stale-while-revalidate=30';
@@ -24,29 +23,35 @@ export interface Representation {
   ok: HeaderList;
   /** Headers of the 304 answer. */
   notModified: HeaderList;
-  /** The same two lists with SECURITY_HEADERS in front, for the fast path (which has no middleware). */
+  /** The same two lists with the security headers in front, for the fast path (which has no middleware). */
   fastOk: HeaderList;
   fastNotModified: HeaderList;
 }
 
-export type Prepared = Record<Encoding, Representation> & { cors: boolean };
+export type Prepared = Record<Encoding, Representation> & {
+  cors: boolean;
+  /** The CORS preflight answer with the security headers in front, for the fast path. */
+  fastPreflight: HeaderList;
+};
 
-const SECURITY_FLAT: HeaderList = SECURITY_HEADERS.flat();
 export const PREFLIGHT_HEADERS: HeaderList = [
   'Access-Control-Allow-Origin', '*',
   'Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS',
   'Access-Control-Allow-Headers', 'If-None-Match, Content-Type',
   'Access-Control-Max-Age', '86400',
 ];
-export const FAST_PREFLIGHT_HEADERS: HeaderList = [...SECURITY_FLAT, ...PREFLIGHT_HEADERS];
 
 /** A strong ETag per representation: `"abc"` → `"abc-gz"`, so a 304 never confuses codings. */
 export function variantEtag(etag: string, suffix: string): string {
   return `${etag.slice(0, -1)}-${suffix}"`;
 }
 
-/** Builds every header of every representation once; both the fast path and Express serve these lists. */
-export function prepare(c: CachedResponse, policy: ServePolicy = {}): Prepared {
+/**
+ * Builds every header of every representation once; both the fast path and Express serve these lists.
+ * `security` is what the app's securityHeaders middleware writes for this path (securityHeaderList,
+ * flattened); only the fast* lists use it.
+ */
+export function prepare(c: CachedResponse, policy: ServePolicy = {}, security: HeaderList = []): Prepared {
   const cors = policy.cors === true;
   const rep = (encoding: Encoding, body: Buffer, etag: string): Representation => {
     const notModified = [
@@ -57,10 +62,11 @@ export function prepare(c: CachedResponse, policy: ServePolicy = {}): Prepared {
       'Vary', 'Accept-Encoding',
     ];
     const ok = [...notModified, ...(encoding === 'identity' ? [] : ['Content-Encoding', encoding]), 'Content-Length', String(body.length)];
-    return { body, etag, ok, notModified, fastOk: [...SECURITY_FLAT, ...ok], fastNotModified: [...SECURITY_FLAT, ...notModified] };
+    return { body, etag, ok, notModified, fastOk: [...security, ...ok], fastNotModified: [...security, ...notModified] };
   };
   return {
     cors,
+    fastPreflight: [...security, ...PREFLIGHT_HEADERS],
     identity: rep('identity', c.body, c.etag),
     gzip: rep('gzip', c.gzip, variantEtag(c.etag, 'gz')),
     br: rep('br', c.br, variantEtag(c.etag, 'br')),

@@ -92,9 +92,11 @@ export function webhookChannel(deps: AppDeps): DeliveryChannel {
       if (!endpoint.active) return { ok: false, error: 'endpoint inactive', permanent: true };
       const p = (delivery.payload ?? {}) as { type?: string; created_at?: string; data?: Record<string, unknown> };
       const message = { id: delivery.idempotencyKey, type: p.type ?? event.type, created_at: p.created_at ?? event.createdAt.toISOString(), data: p.data ?? {} };
-      const answer = await postWebhook(endpoint, message, now, SEND_TIMEOUT_MS);
+      const answer = await postWebhook(endpoint, message, now, SEND_TIMEOUT_MS, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
       const status = answer.status;
       if (answer.ok) return { ok: true };
+      // An internal target is a configuration problem (or a rebinding attack): retrying will not help.
+      if (answer.refused) return { ok: false, error: answer.error ?? 'target address not allowed', permanent: true };
       if (status === null) return { ok: false, error: answer.error ?? 'no answer' };
       const error = `HTTP ${status} from ${new URL(endpoint.url).host}`;
       if (status === 410) {

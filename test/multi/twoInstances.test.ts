@@ -109,7 +109,8 @@ async function startRedis(port: number): Promise<Child> {
 
 function startBeacon(name: string, env: Record<string, string>): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, DATA_DIR: '', SMTP_URL: '', PUBLIC_URL: '', METRICS_TOKEN: '', NODE_ENV: 'production', ...env },
+    // WEBHOOK_ALLOW_PRIVATE: the suite's webhook receiver listens on loopback.
+    env: { ...process.env, DATA_DIR: '', SMTP_URL: '', PUBLIC_URL: '', METRICS_TOKEN: '', NODE_ENV: 'production', WEBHOOK_ALLOW_PRIVATE: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Child(name, proc);

@@ -11,7 +11,7 @@ describe('console: webhooks', () => {
   let receiver: http.Server;
   let url = '';
   before(async () => {
-    s = await startTestServer();
+    s = await startTestServer({ env: { WEBHOOK_ALLOW_PRIVATE: 'true' } }); // the receiver is on loopback
     receiver = http.createServer((req, res) => req.resume().on('end', () => res.writeHead(200).end()));
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;

@@ -39,7 +39,9 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   const database = await testDatabase();
   const clock = new FixedClock(opts.now ?? '2026-11-29T12:00:00Z');
   const logs = new LogSink();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', ...opts.env });
+  // WEBHOOK_ALLOW_PRIVATE: the tests' webhook receivers listen on loopback, which the default policy
+  // refuses; test/notify/webhookTargets.test.ts sets it back to false to test that policy.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', WEBHOOK_ALLOW_PRIVATE: 'true', ...opts.env });
   const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET };
   // Background loops stay off: tests drive the dispatcher and watchers by hand with the fixed clock.
   const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false, timers: false });

@@ -1,23 +1,53 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { loginAttempts, users } from '../../db/schema.js';
 import type { Ctx } from '../context.js';
 import { rateLimited, unauthenticated } from '../errors.js';
+import { hitWindow, retryAfterSeconds } from '../rateWindows.js';
 import { verifyPassword } from '../secrets.js';
 import { toActor } from './userPresenterFields.js';
 import type { Actor } from '../context.js';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 30_000;
+export const CLIENT_WINDOW_MS = 60_000;
+/** Failure streaks untouched this long are forgotten. */
+const FORGET_STREAK_MS = 24 * 3600_000;
 
 const BAD_CREDENTIALS = 'Incorrect e-mail or password';
 
+export interface SignInInput {
+  email: string;
+  password: string;
+  /** Who is asking (the HTTP layer's normalised client address); '' when unknown. */
+  clientAddress: string;
+}
+
+export interface SignInLimits {
+  /** Attempts one client address may make per minute, across all accounts. */
+  attemptsPerMinute: number;
+}
+
 /**
- * Checks e-mail + password. Five failures in a row lock the address for 30 s (seed: login security);
- * the lock applies to unknown addresses too, and the message never says whether the address exists.
+ * Checks e-mail + password under two limits (seed: login security):
+ * - per client address, across accounts: `attemptsPerMinute`, so one machine cannot spray guesses
+ *   over many accounts;
+ * - per (account, client address): five failures in a row lock that pair for 30 s. Keyed on the pair
+ *   so wrong passwords sent from an attacker's address never lock the owner out of their own.
+ * Both apply to unknown addresses exactly as to known ones, and the message never says whether an
+ * address exists.
  */
-export async function authenticate(ctx: Ctx, input: { email: string; password: string }): Promise<Actor> {
+export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInLimits): Promise<Actor> {
   const email = input.email.trim().toLowerCase();
-  const [attempt] = await ctx.db.select().from(loginAttempts).where(eq(loginAttempts.email, email));
+  const client = input.clientAddress;
+
+  const window = await hitWindow(ctx.db, `sign_in:${client}`, CLIENT_WINDOW_MS, ctx.now);
+  if (window.hits > limits.attemptsPerMinute) {
+    const seconds = retryAfterSeconds(window, ctx.now);
+    throw rateLimited(`Too many sign-in attempts from your address. Try again in ${seconds} seconds.`, seconds);
+  }
+
+  const key = and(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, client));
+  const [attempt] = await ctx.db.select().from(loginAttempts).where(key);
   if (attempt?.lockedUntil && attempt.lockedUntil > ctx.now) {
     const seconds = Math.ceil((attempt.lockedUntil.getTime() - ctx.now.getTime()) / 1000);
     throw rateLimited(`Too many failed sign-in attempts. Try again in ${seconds} seconds.`, seconds);
@@ -26,7 +56,7 @@ export async function authenticate(ctx: Ctx, input: { email: string; password: s
   const [user] = await ctx.db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
   const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
   if (ok && user?.active) {
-    await ctx.db.delete(loginAttempts).where(eq(loginAttempts.email, email));
+    if (attempt) await ctx.db.delete(loginAttempts).where(key);
     return toActor(user);
   }
 
@@ -36,10 +66,12 @@ export async function authenticate(ctx: Ctx, input: { email: string; password: s
   const lockedUntil = failures >= MAX_FAILURES ? new Date(ctx.now.getTime() + LOCK_MS) : null;
   await ctx.db
     .insert(loginAttempts)
-    .values({ email, failures, lockedUntil, lastFailureAt: ctx.now })
+    .values({ email, clientAddress: client, failures, lockedUntil, lastFailureAt: ctx.now })
     .onConflictDoUpdate({
-      target: loginAttempts.email,
+      target: [loginAttempts.email, loginAttempts.clientAddress],
       set: { failures, lockedUntil, lastFailureAt: ctx.now },
     });
+  // Streaks are per (account, address): without this an attacker rotating addresses would grow the table forever.
+  if (!attempt) await ctx.db.delete(loginAttempts).where(lt(loginAttempts.lastFailureAt, new Date(ctx.now.getTime() - FORGET_STREAK_MS)));
   throw unauthenticated(BAD_CREDENTIALS, 'invalid_credentials');
 }

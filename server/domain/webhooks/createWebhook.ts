@@ -6,8 +6,14 @@ import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { DomainError, invalid } from '../errors.js';
 import { assertCan } from '../roles.js';
+import { assertPublicTarget } from './targetAddress.js';
 
 export type WebhookRow = typeof webhookEndpoints.$inferSelect;
+
+/** Where endpoints may point: WEBHOOK_ALLOW_PRIVATE lets them reach internal addresses. */
+export interface TargetPolicy {
+  allowPrivate: boolean;
+}
 
 export interface WebhookInput {
   url: string;
@@ -17,8 +23,11 @@ export interface WebhookInput {
   active?: boolean;
 }
 
-/** Only http(s) URLs; credentials in the URL are refused (the secret is how receivers authenticate). */
-export function assertWebhookUrl(url: string): void {
+/**
+ * Only http(s) URLs; credentials in the URL are refused (the secret is how receivers authenticate);
+ * an IP literal must be a public address unless the policy allows private ones.
+ */
+export function assertWebhookUrl(url: string, policy: TargetPolicy): void {
   let u: URL;
   try {
     u = new URL(url);
@@ -27,6 +36,7 @@ export function assertWebhookUrl(url: string): void {
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw invalid('invalid_url', 'url must use http or https', { fields: [{ field: 'url', message: 'must use http or https' }] });
   if (u.username || u.password) throw invalid('invalid_url', 'url must not contain credentials', { fields: [{ field: 'url', message: 'must not contain credentials' }] });
+  assertPublicTarget(url, policy.allowPrivate);
 }
 
 /** Normalises the component filter: unique ids of existing components, or null for all. */
@@ -46,9 +56,9 @@ export function withoutSecret(row: WebhookRow): Omit<WebhookRow, 'secret'> {
 }
 
 /** Admins add an endpoint; the signing secret is generated here and returned this once. */
-export async function createWebhook(ctx: Ctx, input: WebhookInput): Promise<{ webhook: WebhookRow; secret: string }> {
+export async function createWebhook(ctx: Ctx, input: WebhookInput, policy: TargetPolicy): Promise<{ webhook: WebhookRow; secret: string }> {
   assertCan(ctx.actor!.role, 'administer');
-  assertWebhookUrl(input.url);
+  assertWebhookUrl(input.url, policy);
   const secret = crypto.randomBytes(32).toString('base64url');
   return inTransaction(ctx, async (t) => {
     const [row] = await t.tx

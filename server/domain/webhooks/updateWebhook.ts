@@ -4,12 +4,12 @@ import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { notFound } from '../errors.js';
 import { assertCan } from '../roles.js';
-import { assertWebhookUrl, componentFilter, withoutSecret, type WebhookInput, type WebhookRow } from './createWebhook.js';
+import { assertWebhookUrl, componentFilter, withoutSecret, type TargetPolicy, type WebhookInput, type WebhookRow } from './createWebhook.js';
 
 /** Admins change an endpoint's URL, component filter, description or active flag (never the secret). */
-export async function updateWebhook(ctx: Ctx, id: string, input: Partial<WebhookInput>): Promise<WebhookRow> {
+export async function updateWebhook(ctx: Ctx, id: string, input: Partial<WebhookInput>, policy: TargetPolicy): Promise<WebhookRow> {
   assertCan(ctx.actor!.role, 'administer');
-  if (input.url !== undefined) assertWebhookUrl(input.url);
+  if (input.url !== undefined) assertWebhookUrl(input.url, policy);
   return inTransaction(ctx, async (t) => {
     const [before] = await t.tx.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, id)).for('update');
     if (!before) throw notFound('Webhook', id);

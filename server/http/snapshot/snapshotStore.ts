@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
 import { API_POLICY, PAGE_POLICY, prepare, type Prepared, type ServePolicy } from '../publicResponse.js';
+import { securityHeaderList } from '../securityHeaders.js';
 import { buildSnapshot, v2Bodies, type PublicSnapshot } from './buildSnapshot.js';
 
 export interface CachedResponse {
@@ -76,9 +77,10 @@ export class SnapshotStore {
         const seq = this.seq + 1;
         const responses = new Map<string, CachedResponse>();
         const prepared = new Map<string, Prepared>();
+        const security = securityHeaderList(this.config, 'public').flat();
         const put = (path: string, c: CachedResponse, policy: ServePolicy, key = path) => {
           responses.set(key, c);
-          prepared.set(path, prepare(c, policy));
+          prepared.set(path, prepare(c, policy, security));
         };
         const json = 'application/json; charset=utf-8';
         for (const [path, body] of Object.entries(v2Bodies(snap))) put(`/api/v2/${path}`, cached(JSON.stringify(body), json), API_POLICY);

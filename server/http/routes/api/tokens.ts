@@ -6,6 +6,7 @@ import { listApiTokens } from '../../../domain/access/listApiTokens.js';
 import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
 import { authenticate } from '../../../domain/staff/authenticate.js';
 import { requireApi } from '../../auth.js';
+import { clientAddress } from '../../clientAddress.js';
 import { ctxOf } from '../../context.js';
 import { presentToken } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
@@ -19,12 +20,13 @@ const createBody = z.strictObject({
 
 export function tokenRoutes(deps: AppDeps): Router {
   const r = Router();
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
 
-  // Exchanges staff credentials for a token; the same lock-out as the console login applies.
+  // Exchanges staff credentials for a token; the same limits as the console login apply.
   r.post('/tokens', async (req, res) => {
     const input = parse(createBody, req.body);
     const ctx = ctxOf(deps, req);
-    const actor = await authenticate(ctx, input);
+    const actor = await authenticate(ctx, { ...input, clientAddress: clientAddress(req) }, limits);
     const { token, row } = await createApiToken({ ...ctx, actor }, actor, { name: input.name });
     res.status(201).json({ token, ...presentToken(row) });
   });

@@ -23,6 +23,7 @@ const updateBody = z.strictObject(fields).partial();
 /** Webhook endpoints (admins only): payloads are signed with the endpoint's secret. */
 export function webhookRoutes(deps: AppDeps): Router {
   const r = Router();
+  const targets = { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE };
 
   r.get('/webhooks', requireApi('administer'), async (_req, res) => {
     res.json({ webhooks: (await listWebhooks(deps.database.db)).map(presentWebhook) });
@@ -33,12 +34,12 @@ export function webhookRoutes(deps: AppDeps): Router {
   });
 
   r.post('/webhooks', requireApi('administer'), async (req, res) => {
-    const { webhook, secret } = await createWebhook(ctxOf(deps, req), parse(createBody, req.body));
+    const { webhook, secret } = await createWebhook(ctxOf(deps, req), parse(createBody, req.body), targets);
     res.status(201).json({ ...presentWebhook(webhook), secret });
   });
 
   r.patch('/webhooks/:id', requireApi('administer'), async (req, res) => {
-    const row = await updateWebhook(ctxOf(deps, req), parse(uuidParam, req.params.id), parse(updateBody, req.body));
+    const row = await updateWebhook(ctxOf(deps, req), parse(uuidParam, req.params.id), parse(updateBody, req.body), targets);
     res.json(presentWebhook(row));
   });
 
@@ -48,7 +49,7 @@ export function webhookRoutes(deps: AppDeps): Router {
   });
 
   r.post('/webhooks/:id/test', requireApi('administer'), async (req, res) => {
-    res.json(await testWebhook(ctxOf(deps, req), parse(uuidParam, req.params.id)));
+    res.json(await testWebhook(ctxOf(deps, req), parse(uuidParam, req.params.id), targets));
   });
 
   return r;

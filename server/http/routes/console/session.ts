@@ -10,6 +10,7 @@ import { completeSetup } from '../../../domain/staff/completeSetup.js';
 import { findOneTimeToken } from '../../../domain/staff/consumeOneTimeToken.js';
 import { setPasswordFromLink } from '../../../domain/staff/setPasswordFromLink.js';
 import { readCookie, SESSION_COOKIE } from '../../auth.js';
+import { clientAddress } from '../../clientAddress.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
@@ -28,6 +29,7 @@ function safeNext(next: unknown): string {
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
   const secure = deps.config.publicUrl.startsWith('https://');
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
     const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor);
@@ -45,7 +47,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     try {
       const input = parse(loginBody, req.body);
       const ctx = ctxOf(deps, req);
-      const actor = await authenticate(ctx, input);
+      const actor = await authenticate(ctx, { ...input, clientAddress: clientAddress(req) }, limits);
       await signIn(res, ctx, actor, safeNext(input.next));
     } catch (err) {
       renderFormError(res, 'pages/login', err, locals);

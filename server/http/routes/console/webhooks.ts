@@ -54,6 +54,7 @@ function row(w: WebhookRow, all: ComponentRow[], test: PageExtras['test']) {
 /** Console pages for webhook endpoints (admins only); the secret is shown once, right after creation. */
 export function webhookConsoleRoutes(deps: AppDeps): Router {
   const r = Router();
+  const targets = { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE };
 
   async function page(_req: Request, extras: PageExtras = {}) {
     const [all, hooks] = await Promise.all([listComponents(deps.database.db), listWebhooks(deps.database.db)]);
@@ -75,7 +76,7 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
   r.post('/webhooks', requireConsole('administer'), async (req, res) => {
     try {
       const input = parse(formFields, req.body);
-      const { webhook, secret } = await createWebhook(ctxOf(deps, req), input);
+      const { webhook, secret } = await createWebhook(ctxOf(deps, req), input, targets);
       res.setHeader('Cache-Control', 'no-store');
       res.status(201).render('pages/webhooks', await page(req, { created: { id: webhook.id, url: webhook.url, secret } }));
     } catch (err) {
@@ -87,7 +88,7 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
     try {
       const id = parse(uuidParam, req.params.id);
       const input = parse(formFields, req.body);
-      await updateWebhook(ctxOf(deps, req), id, { ...input, active: checkbox(req.body?.active) });
+      await updateWebhook(ctxOf(deps, req), id, { ...input, active: checkbox(req.body?.active) }, targets);
       redirectDone(res, '/console/webhooks', 'webhook_saved');
     } catch (err) {
       renderFormError(res, 'pages/webhooks', err, await page(req));
@@ -106,7 +107,7 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
   r.post('/webhooks/:id/test', requireConsole('administer'), async (req, res) => {
     try {
       const id = parse(uuidParam, req.params.id);
-      const result = await testWebhook(ctxOf(deps, req), id);
+      const result = await testWebhook(ctxOf(deps, req), id, targets);
       res.render('pages/webhooks', await page(req, { test: { ...result, id } }));
     } catch (err) {
       renderFormError(res, 'pages/webhooks', err, await page(req));

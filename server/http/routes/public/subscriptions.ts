@@ -31,6 +31,7 @@ const PUBLIC = { layout: 'public', scripts: [] };
  */
 export function subscriptionRoutes(deps: AppDeps): Router {
   const r = Router();
+  const limits = { confirmationsPerMinute: deps.config.CONFIRMATION_MAILS_PER_MINUTE };
   const json = express.json({ limit: '10kb', strict: true });
   const form = express.urlencoded({ extended: false, limit: '10kb', parameterLimit: 250 });
   const limiter = rateLimit({
@@ -75,14 +76,14 @@ export function subscriptionRoutes(deps: AppDeps): Router {
   r.post('/api/v1/subscribers', limiter, json, async (req, res) => {
     requireEmail();
     const body = parse(apiBody, req.body);
-    await subscribe(ctxOf(deps, req), { email: body.email, componentIds: body.components ?? null });
+    await subscribe(ctxOf(deps, req), { email: body.email, componentIds: body.components ?? null }, limits);
     res.status(202).json({ status: 'pending_confirmation' });
   });
 
   r.post('/subscribe', limiter, form, async (req, res) => {
     requireEmail();
     const body = parse(formBody, req.body);
-    await subscribe(ctxOf(deps, req), { email: body.email, componentIds: asList(body.components) ?? null });
+    await subscribe(ctxOf(deps, req), { email: body.email, componentIds: asList(body.components) ?? null }, limits);
     res.status(202).render('pages/subscribe-check', { ...PUBLIC, title: 'Check your inbox', email: body.email });
   });
 
