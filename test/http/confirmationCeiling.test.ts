@@ -16,7 +16,8 @@ describe('confirmation mails: a global ceiling per minute', () => {
   afterEach(() => s.close());
 
   it('200 addresses from 200 client addresses: 100 confirmations (the default), then 429 and nothing queued', async () => {
-    s = await startTestServer({ now: NOW, env: { TRUST_PROXY: 'true' } });
+    // E-mail on (nothing is sent: the dispatcher is off in tests); with it off subscribing is a 503.
+    s = await startTestServer({ now: NOW, env: { TRUST_PROXY: 'true', SMTP_URL: 'smtp://127.0.0.1:1' } });
     const statuses: number[] = [];
     for (let i = 0; i < 200; i++) statuses.push((await subscribeFrom(ipOf(i), `flood${i}@example.com`)).status);
     expect(statuses.filter((c) => c === 202)).to.have.length(100);
@@ -26,7 +27,7 @@ describe('confirmation mails: a global ceiling per minute', () => {
   });
 
   it('answers 429 in the error contract with Retry-After, also to already-confirmed addresses, until the minute is over', async () => {
-    s = await startTestServer({ now: NOW, env: { TRUST_PROXY: 'true', CONFIRMATION_MAILS_PER_MINUTE: '3' } });
+    s = await startTestServer({ now: NOW, env: { TRUST_PROXY: 'true', SMTP_URL: 'smtp://127.0.0.1:1', CONFIRMATION_MAILS_PER_MINUTE: '3' } });
     const { db } = s.deps.database;
     await db.insert(subscribers).values({ email: 'old@example.com', confirmedAt: new Date(NOW), createdAt: new Date(NOW), updatedAt: new Date(NOW) });
     for (let i = 0; i < 3; i++) expect((await subscribeFrom(ipOf(i), `a${i}@example.com`)).status).to.equal(202);
