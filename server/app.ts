@@ -35,6 +35,8 @@ import { incidentConsoleRoutes } from './http/routes/console/incidents.js';
 import { maintenanceConsoleRoutes } from './http/routes/console/maintenance.js';
 import { maintenanceWindowConsoleRoutes } from './http/routes/console/maintenanceWindows.js';
 import { sessionRoutes } from './http/routes/console/session.js';
+import { passwordResetRoutes } from './http/routes/console/passwordReset.js';
+import { securityConsoleRoutes } from './http/routes/console/security.js';
 import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
@@ -124,6 +126,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(sessionAuth(deps));
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
   consoleRouter.use(sessionRoutes(deps));
+  consoleRouter.use(passwordResetRoutes(deps));
+  consoleRouter.use(securityConsoleRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));
   consoleRouter.use(deliveryConsoleRoutes(deps));
   consoleRouter.use(componentConsoleRoutes(deps));

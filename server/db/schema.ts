@@ -37,13 +37,18 @@ export const sessions = pgTable(
   'sessions',
   {
     idHash: text('id_hash').primaryKey(),
+    /** The public handle of a session (lists, "end this session"); the cookie's hash stays private. */
+    id: uuid('id').notNull().defaultRandom(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
+    /** Updated at most once a minute, so a busy console does not write on every request. */
+    lastSeenAt: ts('last_seen_at'),
+    userAgent: text('user_agent'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), uniqueIndex('sessions_id_key').on(t.id)],
 );
 
 export const apiTokens = pgTable(
@@ -71,15 +76,19 @@ export const loginAttempts = pgTable('login_attempts', {
   lastFailureAt: ts('last_failure_at'),
 });
 
-/** One-time links: first-admin setup (userId null) and invitations/password resets. */
-export const oneTimeTokens = pgTable('one_time_tokens', {
-  tokenHash: text('token_hash').primaryKey(),
-  purpose: text('purpose', { enum: ['setup', 'set_password'] }).notNull(),
-  userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
-  createdAt: ts('created_at').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-  usedAt: ts('used_at'),
-});
+/** One-time links: first-admin setup (userId null), invitations and password resets. */
+export const oneTimeTokens = pgTable(
+  'one_time_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    purpose: text('purpose', { enum: ['setup', 'set_password', 'reset_password'] }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('one_time_tokens_user_idx').on(t.userId)],
+);
 
 export const auditLog = pgTable(
   'audit_log',

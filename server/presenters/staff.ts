@@ -1,4 +1,4 @@
-import type { apiTokens, auditLog, users } from '../db/schema.js';
+import type { apiTokens, auditLog, sessions, users } from '../db/schema.js';
 import { iso } from './iso.js';
 
 
@@ -39,5 +39,17 @@ export function presentAuditEntry(a: typeof auditLog.$inferSelect) {
     before: a.before,
     after: a.after,
     request_id: a.requestId,
+  };
+}
+
+/** A console session as its owner sees it; `current` marks the one making the request. */
+export function presentSession(s: typeof sessions.$inferSelect, currentId?: string) {
+  return {
+    id: s.id,
+    current: s.id === currentId,
+    created_at: iso(s.createdAt),
+    last_seen_at: iso(s.lastSeenAt),
+    expires_at: iso(s.expiresAt),
+    user_agent: s.userAgent,
   };
 }

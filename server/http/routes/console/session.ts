@@ -30,7 +30,7 @@ export function sessionRoutes(deps: AppDeps): Router {
   const secure = deps.config.publicUrl.startsWith('https://');
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
-    const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor);
+    const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor, { userAgent: res.req.get('user-agent') });
     res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
     res.redirect(303, next);
   }
@@ -79,7 +79,7 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   r.get('/set-password', async (req, res) => {
     const token = String(req.query.token ?? '');
-    await findOneTimeToken(ctxOf(deps, req), token, 'set_password');
+    await findOneTimeToken(ctxOf(deps, req), token, ['set_password', 'reset_password']);
     res.render('pages/set-password', { title: 'Choose your password', token });
   });
 

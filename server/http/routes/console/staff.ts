@@ -4,7 +4,10 @@ import type { AppDeps } from '../../../deps.js';
 import { createApiToken } from '../../../domain/access/createApiToken.js';
 import { listApiTokens } from '../../../domain/access/listApiTokens.js';
 import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
+import { endSessionsOf } from '../../../domain/access/endSessionsOf.js';
 import { listAuditLog } from '../../../domain/listAuditLog.js';
+import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
+import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
@@ -79,6 +82,18 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
+  });
+
+  r.post('/users/:id/reset-link', requireConsole('administer'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const token = await issuePasswordResetLink(ctxOf(deps, req), id);
+    const page = await usersPage(req);
+    res.render('pages/users', { ...page, resetUrl: resetUrlOf(deps.config.publicUrl, token), resetFor: page.users.find((u) => u.id === id)?.email });
+  });
+
+  r.post('/users/:id/end-sessions', requireConsole('administer'), async (req, res) => {
+    const ended = await endSessionsOf(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.render('pages/users', { ...(await usersPage(req)), sessionsEnded: ended });
   });
 
   r.get('/audit', requireConsole('administer'), async (req, res) => {
