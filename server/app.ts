@@ -37,6 +37,8 @@ import { maintenanceWindowConsoleRoutes } from './http/routes/console/maintenanc
 import { sessionRoutes } from './http/routes/console/session.js';
 import { passwordResetRoutes } from './http/routes/console/passwordReset.js';
 import { securityConsoleRoutes } from './http/routes/console/security.js';
+import { secondFactorRoutes } from './http/routes/console/secondFactor.js';
+import { twoFactorGate } from './http/twoFactorGate.js';
 import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
@@ -125,7 +127,9 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   consoleRouter.use(sessionAuth(deps));
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
+  consoleRouter.use(twoFactorGate(deps));
   consoleRouter.use(sessionRoutes(deps));
+  consoleRouter.use(secondFactorRoutes(deps));
   consoleRouter.use(passwordResetRoutes(deps));
   consoleRouter.use(securityConsoleRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));

@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { openDatabase, runMigrations, type Database } from './db/client.js';
 import { DataDirLockedError, lockDataDir } from './db/dataDirLock.js';
 import { loadSessionSecret } from './domain/sessionSecret.js';
+import { loadSecretsKey } from './secretsKey.js';
 import { bootstrapAdmin } from './domain/staff/bootstrapAdmin.js';
 import { createLogger } from './logger.js';
 import { seedDemoComponents } from './domain/components/seedDemoComponents.js';
@@ -68,7 +69,14 @@ async function main(): Promise<void> {
     logger.info('seeded demo components (set DEMO_DATA=false to start empty)');
   }
 
-  const runtime = createRuntime({ config, database, clock, logger, sessionSecret });
+  let secretsKey: Buffer;
+  try {
+    secretsKey = loadSecretsKey(config);
+  } catch (e) {
+    logger.fatal({ err: e }, 'no key for secrets at rest');
+    process.exit(1);
+  }
+  const runtime = createRuntime({ config, database, clock, logger, sessionSecret, secretsKey });
   const server = runtime.server;
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -3,6 +3,7 @@ import { loginAttempts, users } from '../../db/schema.js';
 import type { Ctx } from '../context.js';
 import { rateLimited, unauthenticated } from '../errors.js';
 import { verifyPassword } from '../secrets.js';
+import { auditSignInFailure } from './auditSignInFailure.js';
 import { toActor } from './userPresenterFields.js';
 import type { Actor } from '../context.js';
 
@@ -41,5 +42,6 @@ export async function authenticate(ctx: Ctx, input: { email: string; password: s
       target: loginAttempts.email,
       set: { failures, lockedUntil, lastFailureAt: ctx.now },
     });
+  await auditSignInFailure(ctx, { email, userId: user?.id ?? null, step: 'password', failures, lockedUntil });
   throw unauthenticated(BAD_CREDENTIALS, 'invalid_credentials');
 }

@@ -9,7 +9,9 @@ import { authenticate } from '../../../domain/staff/authenticate.js';
 import { completeSetup } from '../../../domain/staff/completeSetup.js';
 import { findOneTimeToken } from '../../../domain/staff/consumeOneTimeToken.js';
 import { setPasswordFromLink } from '../../../domain/staff/setPasswordFromLink.js';
+import { hasSecondFactor } from '../../../domain/twoFactor/factorState.js';
 import { readCookie, SESSION_COOKIE } from '../../auth.js';
+import { setPendingSignIn } from '../../pendingSignIn.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
@@ -46,6 +48,11 @@ export function sessionRoutes(deps: AppDeps): Router {
       const input = parse(loginBody, req.body);
       const ctx = ctxOf(deps, req);
       const actor = await authenticate(ctx, input);
+      // With a second factor the password opens only the code step, not a session.
+      if (await hasSecondFactor(ctx.db, actor.id)) {
+        setPendingSignIn(res, deps.sessionSecret, actor.id, ctx.now, secure);
+        return res.redirect(303, `/console/login/second-factor?next=${encodeURIComponent(safeNext(input.next))}`);
+      }
       await signIn(res, ctx, actor, safeNext(input.next));
     } catch (err) {
       renderFormError(res, 'pages/login', err, locals);

@@ -8,6 +8,8 @@ import { endSessionsOf } from '../../../domain/access/endSessionsOf.js';
 import { listAuditLog } from '../../../domain/listAuditLog.js';
 import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
 import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
+import { twoFactorRequired } from '../../../domain/twoFactor/factorState.js';
+import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
@@ -54,6 +56,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
       title: 'Staff',
       users: rows.map((u) => ({ ...presentUser(u), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
       roles,
+      twoFactorRequired: await twoFactorRequired(deps.database.db),
     };
   }
 
@@ -82,6 +85,11 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
+  });
+
+  r.post('/users/policy/two-factor', requireConsole('administer'), async (req, res) => {
+    await setTwoFactorPolicy(ctxOf(deps, req), checkbox(req.body?.required));
+    res.redirect(303, '/console/users');
   });
 
   r.post('/users/:id/reset-link', requireConsole('administer'), async (req, res) => {
