@@ -220,6 +220,36 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(audit!.after).to.deep.equal({ required: true });
   });
 
+  it('an admin removes a person’s factor (lost phone): sessions end, the password signs in again', async () => {
+    const { c, who } = await signInAs(s.baseUrl, 'regular');
+    await enrol(c);
+    const admin = await staff('admin');
+    const api = new Client(s.baseUrl, admin.token);
+    expect((await new Client(s.baseUrl, who.token).delete(`/api/v1/users/${who.actor.id}/two-factor`)).status).to.equal(403);
+    const res = await api.delete(`/api/v1/users/${who.actor.id}/two-factor`);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ removed: true });
+    expect((await c.get('/console/security', html)).status).to.equal(303);
+    expect((await passwordStep(who.email)).res.headers.get('location')).to.equal('/console');
+    expect((await api.delete(`/api/v1/users/${who.actor.id}/two-factor`)).body).to.deep.equal({ removed: false });
+    expect((await api.delete('/api/v1/users/00000000-0000-4000-8000-000000000000/two-factor')).status).to.equal(404);
+    expect(await actions(who.actor.id)).to.include('two_factor.removed');
+
+    const { c: console_ } = await signInAs(s.baseUrl, 'admin');
+    const page = await console_.form(`/console/users/${who.actor.id}/remove-two-factor`, {}, '/console/users');
+    expect(page.text).to.include('had no two-factor sign-in');
+  });
+
+  it('the policy over the API: admins only, booleans only', async () => {
+    const admin = new Client(s.baseUrl, (await staff('admin')).token);
+    const regular = new Client(s.baseUrl, (await staff('regular')).token);
+    expect((await regular.put('/api/v1/settings/two-factor', { required: true })).status).to.equal(403);
+    expect((await admin.put('/api/v1/settings/two-factor', { required: 'yes' })).status).to.equal(400);
+    expect((await admin.get('/api/v1/settings/two-factor')).body).to.deep.equal({ required: false });
+    expect((await admin.put('/api/v1/settings/two-factor', { required: true })).body).to.deep.equal({ required: true });
+    expect((await admin.get('/api/v1/settings/two-factor')).body).to.deep.equal({ required: true });
+  });
+
   it('password failures and locks are in the audit log', async () => {
     const who = await staff('observer');
     for (let i = 0; i < 5; i++) await passwordStep(who.email, 'wrong password');

@@ -7,6 +7,9 @@ import { listSessions } from '../../../domain/access/listSessions.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
 import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
+import { twoFactorRequired } from '../../../domain/twoFactor/factorState.js';
+import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
+import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
 import { requireApi } from '../../auth.js';
@@ -45,6 +48,21 @@ export function userRoutes(deps: AppDeps): Router {
   r.post('/users/:id/password-reset', requireApi('administer'), async (req, res) => {
     const token = await issuePasswordResetLink(ctxOf(deps, req), parse(uuidParam, req.params.id));
     res.status(201).json({ reset_url: resetUrlOf(deps.config.publicUrl, token) });
+  });
+
+  r.delete('/users/:id/two-factor', requireApi('administer'), async (req, res) => {
+    const { removed } = await removeSecondFactorOf(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.json({ removed });
+  });
+
+  r.get('/settings/two-factor', requireApi('administer'), async (_req, res) => {
+    res.json({ required: await twoFactorRequired(deps.database.db) });
+  });
+
+  r.put('/settings/two-factor', requireApi('administer'), async (req, res) => {
+    const { required } = parse(z.strictObject({ required: z.boolean() }), req.body);
+    await setTwoFactorPolicy(ctxOf(deps, req), required);
+    res.json({ required });
   });
 
   r.get('/users', requireApi('administer'), async (req, res) => {

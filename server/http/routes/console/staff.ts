@@ -10,6 +10,7 @@ import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordReset
 import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
 import { twoFactorRequired } from '../../../domain/twoFactor/factorState.js';
 import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
+import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
@@ -97,6 +98,13 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     const token = await issuePasswordResetLink(ctxOf(deps, req), id);
     const page = await usersPage(req);
     res.render('pages/users', { ...page, resetUrl: resetUrlOf(deps.config.publicUrl, token), resetFor: page.users.find((u) => u.id === id)?.email });
+  });
+
+  r.post('/users/:id/remove-two-factor', requireConsole('administer'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const { removed } = await removeSecondFactorOf(ctxOf(deps, req), id);
+    const page = await usersPage(req);
+    res.render('pages/users', { ...page, factorRemoved: { removed, email: page.users.find((u) => u.id === id)?.email } });
   });
 
   r.post('/users/:id/end-sessions', requireConsole('administer'), async (req, res) => {
