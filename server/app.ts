@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { ROOT } from './paths.js';
 import { engine } from 'express-handlebars';
 import { pinoHttp } from 'pino-http';
+import { scrubRequest } from './logger.js';
 import type { AppDeps } from './deps.js';
 import './http/types.js';
 import { bearerAuth, sessionAuth } from './http/auth.js';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      serializers: { req: scrubRequest },
     }),
   );
   app.use(securityHeaders);

@@ -58,6 +58,10 @@ describe('password reset by link', () => {
       expect((await c.get('/console/security', { accept: 'text/html' })).status).to.equal(303);
       expect((await signIn(who.email, PASSWORD)).status).to.equal(401);
       expect((await signIn(who.email, NEW_PASSWORD)).status).to.equal(303);
+      // The request log names the page but never the link's secret.
+      expect(s.logs.text()).to.include('/console/set-password');
+      expect(s.logs.text()).not.to.include(token);
+      expect(s.logs.text()).not.to.include(encodeURIComponent(token));
       // Used once: the link is dead.
       expect((await new Client(s.baseUrl).get(link, { accept: 'text/html' })).status).to.equal(404);
 
