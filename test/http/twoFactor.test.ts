@@ -250,6 +250,23 @@ describe('two-factor sign-in (TOTP)', () => {
     expect((await admin.get('/api/v1/settings/two-factor')).body).to.deep.equal({ required: true });
   });
 
+  it('a password reset link does not skip the second factor', async () => {
+    const { c: first, who } = await signInAs(s.baseUrl, 'regular');
+    const { secret } = await enrol(first);
+    s.clock.advance(30_000);
+    const link = (await new Client(s.baseUrl, (await staff('admin')).token).post(`/api/v1/users/${who.actor.id}/password-reset`)).body.reset_url as string;
+    const path = link.replace(/^https?:\/\/[^/]+/, '');
+    const token = decodeURIComponent(path.split('token=')[1]!);
+    const c = new Client(s.baseUrl);
+    const res = await c.form('/console/set-password', { token, password: 'a brand new passphrase' }, path);
+    expect(res.status).to.equal(303);
+    expect(res.headers.get('location')).to.match(/^\/console\/login\/second-factor/);
+    expect(c.hasCookie('beacon_session')).to.equal(false);
+    expect((await c.get('/console/incidents', html)).status).to.equal(303);
+    expect((await codeStep(c, totpCode(secret, s.clock.now()))).status).to.equal(303);
+    expect((await c.get('/console/incidents', html)).status).to.equal(200);
+  });
+
   it('password failures and locks are in the audit log', async () => {
     const who = await staff('observer');
     for (let i = 0; i < 5; i++) await passwordStep(who.email, 'wrong password');

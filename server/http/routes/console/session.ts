@@ -32,6 +32,11 @@ export function sessionRoutes(deps: AppDeps): Router {
   const secure = deps.config.publicUrl.startsWith('https://');
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
+    // With a second factor a password (or a reset link) opens only the code step, not a session.
+    if (await hasSecondFactor(ctx.db, actor.id)) {
+      setPendingSignIn(res, deps.sessionSecret, actor.id, ctx.now, secure);
+      return res.redirect(303, `/console/login/second-factor?next=${encodeURIComponent(next)}`);
+    }
     const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor, { userAgent: res.req.get('user-agent') });
     res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
     res.redirect(303, next);
@@ -48,11 +53,6 @@ export function sessionRoutes(deps: AppDeps): Router {
       const input = parse(loginBody, req.body);
       const ctx = ctxOf(deps, req);
       const actor = await authenticate(ctx, input);
-      // With a second factor the password opens only the code step, not a session.
-      if (await hasSecondFactor(ctx.db, actor.id)) {
-        setPendingSignIn(res, deps.sessionSecret, actor.id, ctx.now, secure);
-        return res.redirect(303, `/console/login/second-factor?next=${encodeURIComponent(safeNext(input.next))}`);
-      }
       await signIn(res, ctx, actor, safeNext(input.next));
     } catch (err) {
       renderFormError(res, 'pages/login', err, locals);
