@@ -137,6 +137,17 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(log).to.include('session.locked');
   });
 
+  it('a correct password does not reset the count of wrong codes', async () => {
+    const { c: first, who } = await signInAs(s.baseUrl, 'regular');
+    const { secret } = await enrol(first);
+    s.clock.advance(30_000);
+    const { c } = await passwordStep(who.email);
+    for (let i = 0; i < 4; i++) expect((await codeStep(c, '111111')).status).to.equal(401);
+    const { c: again } = await passwordStep(who.email);
+    expect((await codeStep(again, '222222')).status).to.equal(401);
+    expect((await codeStep(again, totpCode(secret, s.clock.now()))).status).to.equal(429);
+  });
+
   it('a forged or expired pending state leads back to the password', async () => {
     const { c: first, who } = await signInAs(s.baseUrl, 'regular');
     const { secret } = await enrol(first);
@@ -183,6 +194,7 @@ describe('two-factor sign-in (TOTP)', () => {
     const badCode = await c.form('/console/security/totp/disable', { password: PASSWORD, code: '000000' }, '/console/security');
     expect(badCode.status).to.equal(401);
     expect(await db().select().from(totpFactors)).to.have.length(1);
+    expect(await actions(who.actor.id)).to.include('two_factor.failed'); // counts toward the lock-out
     const ok = await c.form('/console/security/totp/disable', { password: PASSWORD, code: totpCode(secret, s.clock.now()) }, '/console/security');
     expect(ok.status).to.equal(303);
     expect(ok.headers.get('location')).to.equal('/console/security?done=totp_removed');
