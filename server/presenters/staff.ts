@@ -2,8 +2,10 @@ import type { apiTokens, auditLog, sessions, users } from '../db/schema.js';
 import { iso } from './iso.js';
 
 
-export function presentUser(u: typeof users.$inferSelect) {
+/** `twoFactor`, when known, says whether the person has a confirmed second factor. */
+export function presentUser(u: typeof users.$inferSelect, twoFactor?: boolean) {
   return {
+    ...(twoFactor === undefined ? {} : { two_factor: twoFactor }),
     id: u.id,
     email: u.email,
     name: u.name,

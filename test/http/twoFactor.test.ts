@@ -63,6 +63,10 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(stored).not.to.include(secret);
     for (const code of codes) expect(stored).not.to.include(code);
     expect(await actions(who.actor.id)).to.include('two_factor.enrolled');
+    // Admins see who has it.
+    const listed = await new Client(s.baseUrl, (await staff('admin')).token).get('/api/v1/users');
+    expect(listed.body.users.find((u: any) => u.id === who.actor.id).two_factor).to.equal(true);
+    expect(listed.body.users.filter((u: any) => u.two_factor)).to.have.length(1);
   });
 
   it('console sign-in asks for the code after the password; the password alone opens no session', async () => {

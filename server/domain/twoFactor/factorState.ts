@@ -33,3 +33,9 @@ export async function totpStatus(db: Db, key: Buffer, actor: { id: string; email
   const secret = open(key, factor.secretSealed, sealContext(actor.id));
   return { state: 'pending' as const, secret, uri: totpUri(secret, actor.email, issuer) };
 }
+
+/** Ids of everyone with a confirmed second factor (the Staff page and GET /api/v1/users show it). */
+export async function usersWithSecondFactor(db: Db): Promise<Set<string>> {
+  const rows = await db.select({ userId: totpFactors.userId }).from(totpFactors).where(isNotNull(totpFactors.confirmedAt));
+  return new Set(rows.map((r) => r.userId));
+}

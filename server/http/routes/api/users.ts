@@ -7,7 +7,7 @@ import { listSessions } from '../../../domain/access/listSessions.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
 import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
-import { twoFactorRequired } from '../../../domain/twoFactor/factorState.js';
+import { twoFactorRequired, usersWithSecondFactor } from '../../../domain/twoFactor/factorState.js';
 import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
 import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
@@ -67,7 +67,8 @@ export function userRoutes(deps: AppDeps): Router {
 
   r.get('/users', requireApi('administer'), async (req, res) => {
     const rows = await listUsers(ctxOf(deps, req));
-    res.json({ users: rows.map(presentUser) });
+    const withFactor = await usersWithSecondFactor(deps.database.db);
+    res.json({ users: rows.map((u) => presentUser(u, withFactor.has(u.id))) });
   });
 
   r.post('/users', requireApi('administer'), async (req, res) => {

@@ -8,7 +8,7 @@ import { endSessionsOf } from '../../../domain/access/endSessionsOf.js';
 import { listAuditLog } from '../../../domain/listAuditLog.js';
 import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
 import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
-import { twoFactorRequired } from '../../../domain/twoFactor/factorState.js';
+import { twoFactorRequired, usersWithSecondFactor } from '../../../domain/twoFactor/factorState.js';
 import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
 import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
 import { createUser } from '../../../domain/staff/createUser.js';
@@ -53,9 +53,10 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
 
   async function usersPage(req: Parameters<Parameters<typeof r.get>[1]>[0]) {
     const rows = await listUsers(ctxOf(deps, req));
+    const withFactor = await usersWithSecondFactor(deps.database.db);
     return {
       title: 'Staff',
-      users: rows.map((u) => ({ ...presentUser(u), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
+      users: rows.map((u) => ({ ...presentUser(u, withFactor.has(u.id)), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
       roles,
       twoFactorRequired: await twoFactorRequired(deps.database.db),
     };
