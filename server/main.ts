@@ -69,12 +69,9 @@ async function main(): Promise<void> {
     logger.info('seeded demo components (set DEMO_DATA=false to start empty)');
   }
 
-  let secretsKey: Buffer;
-  try {
-    secretsKey = loadSecretsKey(config);
-  } catch (e) {
-    logger.fatal({ err: e }, 'no key for secrets at rest');
-    process.exit(1);
+  const { key: secretsKey, insideDatabase } = loadSecretsKey(config, sessionSecret);
+  if (insideDatabase) {
+    logger.warn('SECRETS_KEY is not set: two-factor seeds are encrypted with a key derived from the session secret kept in the database; set SECRETS_KEY (or SESSION_SECRET) to keep the key outside it');
   }
   const runtime = createRuntime({ config, database, clock, logger, sessionSecret, secretsKey });
   const server = runtime.server;

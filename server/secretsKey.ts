@@ -5,13 +5,16 @@ import path from 'node:path';
 export const KEY_FILE = 'secrets.key';
 
 /**
- * The key that encrypts secrets at rest (TOTP seeds), never kept in the database:
+ * The key that encrypts secrets at rest (TOTP seeds), kept outside the database when it can be:
  * SECRETS_KEY when set; else, embedded, a random key generated once into DATA_DIR/secrets.key;
- * else (PostgreSQL without SECRETS_KEY) derived from SESSION_SECRET. Without either on PostgreSQL
- * the session secret itself lives in the database, so the key would too: that is refused.
+ * else (PostgreSQL) derived from the session secret. When that secret was not configured either it
+ * lives in the database itself, so `insideDatabase` is true and start-up warns to set SECRETS_KEY.
  */
-export function loadSecretsKey(c: { SECRETS_KEY?: string; DATABASE_URL?: string; DATA_DIR: string; SESSION_SECRET?: string }): Buffer {
-  if (c.SECRETS_KEY) return deriveKey(c.SECRETS_KEY, 'secrets-key');
+export function loadSecretsKey(
+  c: { SECRETS_KEY?: string; DATABASE_URL?: string; DATA_DIR: string; SESSION_SECRET?: string },
+  sessionSecret: string,
+): { key: Buffer; insideDatabase: boolean } {
+  if (c.SECRETS_KEY) return { key: deriveKey(c.SECRETS_KEY, 'secrets-key'), insideDatabase: false };
   if (!c.DATABASE_URL) {
     const file = path.join(c.DATA_DIR, KEY_FILE);
     fs.mkdirSync(c.DATA_DIR, { recursive: true });
@@ -20,10 +23,9 @@ export function loadSecretsKey(c: { SECRETS_KEY?: string; DATABASE_URL?: string;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
-    return deriveKey(fs.readFileSync(file, 'utf8').trim(), 'secrets-key');
+    return { key: deriveKey(fs.readFileSync(file, 'utf8').trim(), 'secrets-key'), insideDatabase: false };
   }
-  if (c.SESSION_SECRET) return deriveKey(c.SESSION_SECRET, 'secrets-key-from-session-secret');
-  throw new Error('With DATABASE_URL, set SECRETS_KEY (or SESSION_SECRET) so encrypted secrets have a key kept outside the database');
+  return { key: deriveKey(sessionSecret, 'secrets-key-from-session-secret'), insideDatabase: !c.SESSION_SECRET };
 }
 
 /** Any configured string (≥ 32 characters) becomes a 32-byte AES key with HKDF-SHA256. */

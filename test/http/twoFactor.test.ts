@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
 import { auditLog, recoveryCodes, sessions, totpFactors } from '../../server/db/schema.js';
 import { totpCode } from '../../server/domain/twoFactor/totp.js';
+import { deriveKey } from '../../server/secretsKey.js';
 import { Client, signInAs } from '../support/client.js';
 import { PASSWORD, staff } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -281,6 +282,17 @@ describe('two-factor sign-in (TOTP)', () => {
     expect((await c.get('/console/incidents', html)).status).to.equal(303);
     expect((await codeStep(c, totpCode(secret, s.clock.now()))).status).to.equal(303);
     expect((await c.get('/console/incidents', html)).status).to.equal(200);
+  });
+
+  it('a changed secrets key is a clear 503, never a 500, and changes nothing', async () => {
+    const { c, who } = await signInAs(s.baseUrl, 'regular');
+    const { secret } = await enrol(c);
+    s.clock.advance(30_000);
+    s.deps.secretsKey = deriveKey('another-key-that-is-long-enough-0123456789', 'test');
+    const res = await new Client(s.baseUrl).post('/api/v1/tokens', { email: who.email, password: PASSWORD, name: 'ci', otp: totpCode(secret, s.clock.now()) });
+    expect(res.status).to.equal(503);
+    expect(res.body.error.code).to.equal('secrets_key_mismatch');
+    expect((await db().select().from(totpFactors))[0]!.confirmedAt).not.to.equal(null);
   });
 
   it('password failures and locks are in the audit log', async () => {

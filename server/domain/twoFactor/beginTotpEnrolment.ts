@@ -1,11 +1,20 @@
 import { eq } from 'drizzle-orm';
 import { totpFactors } from '../../db/schema.js';
 import { inTransaction, type Ctx } from '../context.js';
-import { conflict } from '../errors.js';
-import { seal } from '../secretBox.js';
+import { conflict, unavailable } from '../errors.js';
+import { open, seal } from '../secretBox.js';
 import { newTotpSecret, totpUri } from './totp.js';
 
 export const sealContext = (userId: string) => `totp:${userId}`;
+
+/** The clear seed of a person's factor; a key that changed since enrolment is a clear 503, not a crash. */
+export function openSeed(key: Buffer, sealed: string, userId: string): string {
+  try {
+    return open(key, sealed, sealContext(userId));
+  } catch {
+    throw unavailable('secrets_key_mismatch', 'Two-factor codes cannot be checked: the secrets key changed since enrolment (SECRETS_KEY / DATA_DIR/secrets.key). Restore it, or have an admin remove the factor.');
+  }
+}
 
 /**
  * Starts (or restarts) TOTP enrolment with a fresh seed, stored sealed and not yet in effect:

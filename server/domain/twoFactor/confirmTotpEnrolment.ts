@@ -3,9 +3,8 @@ import { recoveryCodes, totpFactors } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { conflict, invalid } from '../errors.js';
-import { open } from '../secretBox.js';
 import { sha256 } from '../secrets.js';
-import { sealContext } from './beginTotpEnrolment.js';
+import { openSeed } from './beginTotpEnrolment.js';
 import { canonicalRecoveryCode, matchTotp, newRecoveryCodes } from './totp.js';
 
 /**
@@ -18,7 +17,7 @@ export async function confirmTotpEnrolment(ctx: Ctx, key: Buffer, code: string):
     const [factor] = await t.tx.select().from(totpFactors).where(eq(totpFactors.userId, actor.id)).for('update');
     if (!factor) throw conflict('two_factor_not_started', 'Start enrolment first: scan the QR code, then enter a code.');
     if (factor.confirmedAt) throw conflict('two_factor_enrolled', 'Two-factor sign-in is already on.');
-    const step = matchTotp(open(key, factor.secretSealed, sealContext(actor.id)), code.trim(), t.now, null);
+    const step = matchTotp(openSeed(key, factor.secretSealed, actor.id), code.trim(), t.now, null);
     if (step === null) throw invalid('otp_invalid', 'That code does not match. Check the time on your phone and try the current code.', { fields: [{ field: 'code', message: 'does not match' }] });
     await t.tx.update(totpFactors).set({ confirmedAt: t.now, lastUsedStep: step }).where(eq(totpFactors.userId, actor.id));
     const codes = newRecoveryCodes();

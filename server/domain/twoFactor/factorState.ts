@@ -1,7 +1,6 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import { recoveryCodes, settings, totpFactors } from '../../db/schema.js';
-import { open } from '../secretBox.js';
-import { sealContext } from './beginTotpEnrolment.js';
+import { openSeed } from './beginTotpEnrolment.js';
 import { totpUri } from './totp.js';
 import type { Db, Executor } from '../../db/client.js';
 
@@ -30,7 +29,12 @@ export async function totpStatus(db: Db, key: Buffer, actor: { id: string; email
       .where(and(eq(recoveryCodes.userId, actor.id), isNull(recoveryCodes.usedAt)));
     return { state: 'on' as const, since: factor.confirmedAt, recoveryCodesLeft: n };
   }
-  const secret = open(key, factor.secretSealed, sealContext(actor.id));
+  let secret: string;
+  try {
+    secret = openSeed(key, factor.secretSealed, actor.id);
+  } catch {
+    return { state: 'off' as const }; // an unconfirmed seed sealed under an older key: start over
+  }
   return { state: 'pending' as const, secret, uri: totpUri(secret, actor.email, issuer) };
 }
 

@@ -2,9 +2,8 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { recoveryCodes, totpFactors } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import type { TxCtx } from '../context.js';
-import { open } from '../secretBox.js';
 import { sha256 } from '../secrets.js';
-import { sealContext } from './beginTotpEnrolment.js';
+import { openSeed } from './beginTotpEnrolment.js';
 import { canonicalRecoveryCode, matchTotp } from './totp.js';
 
 /**
@@ -15,7 +14,7 @@ export async function useSecondFactor(t: TxCtx, key: Buffer, userId: string, cod
   const [factor] = await t.tx.select().from(totpFactors).where(eq(totpFactors.userId, userId)).for('update');
   if (!factor?.confirmedAt) return null;
   const trimmed = code.trim();
-  const step = matchTotp(open(key, factor.secretSealed, sealContext(userId)), trimmed, t.now, factor.lastUsedStep);
+  const step = matchTotp(openSeed(key, factor.secretSealed, userId), trimmed, t.now, factor.lastUsedStep);
   if (step !== null) {
     await t.tx.update(totpFactors).set({ lastUsedStep: step }).where(eq(totpFactors.userId, userId));
     return 'totp';

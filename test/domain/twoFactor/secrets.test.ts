@@ -21,20 +21,27 @@ describe('secrets at rest and TOTP rules', () => {
     expect(() => open(key, parts.join('.'), 'totp:a')).to.throw();
   });
 
-  it('the key: SECRETS_KEY, else a key file in DATA_DIR (embedded), else SESSION_SECRET; PostgreSQL with neither is refused', () => {
+  it('the key: SECRETS_KEY, else a key file in DATA_DIR (embedded), else derived from the session secret (flagged when that lives in the database)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-key-'));
+    const session = 's'.repeat(32);
     try {
-      const a = loadSecretsKey({ DATA_DIR: dir });
+      const a = loadSecretsKey({ DATA_DIR: dir }, session);
       const file = path.join(dir, 'secrets.key');
       expect(fs.statSync(file).mode & 0o777).to.equal(0o600);
-      expect(loadSecretsKey({ DATA_DIR: dir }).equals(a)).to.equal(true);
-      expect(a).to.have.length(32);
-      const configured = loadSecretsKey({ DATA_DIR: dir, SECRETS_KEY: 'k'.repeat(32) });
-      expect(configured.equals(a)).to.equal(false);
-      expect(configured.equals(loadSecretsKey({ DATA_DIR: '/nonexistent', DATABASE_URL: 'postgres://x', SECRETS_KEY: 'k'.repeat(32) }))).to.equal(true);
-      const fromSession = loadSecretsKey({ DATA_DIR: dir, DATABASE_URL: 'postgres://x', SESSION_SECRET: 's'.repeat(32) });
-      expect(fromSession.equals(configured)).to.equal(false);
-      expect(() => loadSecretsKey({ DATA_DIR: dir, DATABASE_URL: 'postgres://x' })).to.throw(/SECRETS_KEY/);
+      expect(a.insideDatabase).to.equal(false);
+      expect(a.key).to.have.length(32);
+      expect(loadSecretsKey({ DATA_DIR: dir }, session).key.equals(a.key)).to.equal(true);
+      expect(a.key.equals(deriveKey(session, 'secrets-key-from-session-secret'))).to.equal(false);
+      const configured = loadSecretsKey({ DATA_DIR: dir, SECRETS_KEY: 'k'.repeat(32) }, session);
+      expect(configured.key.equals(a.key)).to.equal(false);
+      const pg = { DATA_DIR: '/nonexistent', DATABASE_URL: 'postgres://x' };
+      expect(loadSecretsKey({ ...pg, SECRETS_KEY: 'k'.repeat(32) }, session).key.equals(configured.key)).to.equal(true);
+      const fromSession = loadSecretsKey({ ...pg, SESSION_SECRET: session }, session);
+      expect(fromSession).to.deep.include({ insideDatabase: false });
+      expect(fromSession.key.equals(configured.key)).to.equal(false);
+      const generated = loadSecretsKey(pg, 'generated-and-stored-in-the-database-000');
+      expect(generated.insideDatabase).to.equal(true);
+      expect(fs.existsSync('/nonexistent')).to.equal(false);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
