@@ -4,7 +4,7 @@ import { ROOT } from './paths.js';
 import { engine } from 'express-handlebars';
 import { pinoHttp } from 'pino-http';
 import type { AppDeps } from './deps.js';
-import { errSerializer } from './logger.js';
+import { errSerializer, scrubRequest } from './logger.js';
 import './http/types.js';
 import { bearerAuth, sessionAuth } from './http/auth.js';
 import { csrf } from './http/csrf.js';
@@ -39,6 +39,10 @@ import { incidentConsoleRoutes } from './http/routes/console/incidents.js';
 import { maintenanceConsoleRoutes } from './http/routes/console/maintenance.js';
 import { maintenanceWindowConsoleRoutes } from './http/routes/console/maintenanceWindows.js';
 import { sessionRoutes } from './http/routes/console/session.js';
+import { passwordResetRoutes } from './http/routes/console/passwordReset.js';
+import { securityConsoleRoutes } from './http/routes/console/security.js';
+import { secondFactorRoutes } from './http/routes/console/secondFactor.js';
+import { twoFactorGate } from './http/twoFactorGate.js';
 import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
@@ -68,8 +72,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.use(
     pinoHttp({
       logger: deps.logger,
-      // pino-http brings its own `err` serializer; ours withholds query parameters (logger.ts).
-      serializers: { err: errSerializer },
+      // pino-http brings its own serializers; ours withhold query parameters and link secrets (logger.ts).
+      serializers: { err: errSerializer, req: scrubRequest },
       genReqId: (req, res) => {
         const id = requestIdFor(req);
         res.setHeader('X-Request-Id', id);
@@ -123,7 +127,11 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(sessionAuth(deps));
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
   consoleRouter.use(flashMessage);
+  consoleRouter.use(twoFactorGate(deps));
   consoleRouter.use(sessionRoutes(deps));
+  consoleRouter.use(secondFactorRoutes(deps));
+  consoleRouter.use(passwordResetRoutes(deps));
+  consoleRouter.use(securityConsoleRoutes(deps));
   consoleRouter.use(staffConsoleRoutes(deps));
   consoleRouter.use(deliveryConsoleRoutes(deps));
   consoleRouter.use(componentConsoleRoutes(deps));

@@ -11,4 +11,6 @@ export interface AppDeps {
   logger: Logger;
   /** From SESSION_SECRET or generated once and kept in the database. */
   sessionSecret: string;
+  /** AES-256 key for secrets at rest (TOTP seeds); see server/secretsKey.ts. */
+  secretsKey: Buffer;
 }

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { describeDatabaseUrl, openDatabase, runMigrations, type Database } from './db/client.js';
 import { lockDataDir } from './db/dataDirLock.js';
 import { loadSessionSecret } from './domain/sessionSecret.js';
+import { loadSecretsKey } from './secretsKey.js';
 import { bootstrapAdmin } from './domain/staff/bootstrapAdmin.js';
 import { createLogger } from './logger.js';
 import { seedDemoComponents } from './domain/components/seedDemoComponents.js';
@@ -76,9 +77,13 @@ export async function startBeacon(lifecycle: Lifecycle): Promise<(signal: string
     if (config.DEMO_DATA && (await seedDemoComponents(database.db, clock.now()))) {
       logger.info('seeded demo components (set DEMO_DATA=false to start empty)');
     }
+    const { key: secretsKey, insideDatabase } = loadSecretsKey(config, sessionSecret);
+    if (insideDatabase) {
+      logger.warn('SECRETS_KEY is not set: two-factor seeds are encrypted with a key derived from the session secret kept in the database; set SECRETS_KEY (or SESSION_SECRET) to keep the key outside it');
+    }
     lifecycle.checkpoint();
 
-    runtime = createRuntime({ config, database, clock, logger, sessionSecret });
+    runtime = createRuntime({ config, database, clock, logger, sessionSecret, secretsKey });
     const server = runtime.server;
     server.keepAliveTimeout = 65_000;
     await listen(server, config.PORT, config.HOST);

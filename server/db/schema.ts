@@ -37,13 +37,18 @@ export const sessions = pgTable(
   'sessions',
   {
     idHash: text('id_hash').primaryKey(),
+    /** The public handle of a session (lists, "end this session"); the cookie's hash stays private. */
+    id: uuid('id').notNull().defaultRandom(),
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: ts('created_at').notNull(),
     expiresAt: ts('expires_at').notNull(),
+    /** Updated at most once a minute, so a busy console does not write on every request. */
+    lastSeenAt: ts('last_seen_at'),
+    userAgent: text('user_agent'),
   },
-  (t) => [index('sessions_user_idx').on(t.userId)],
+  (t) => [index('sessions_user_idx').on(t.userId), uniqueIndex('sessions_id_key').on(t.id)],
 );
 
 export const apiTokens = pgTable(
@@ -91,15 +96,48 @@ export const rateWindows = pgTable(
   (t) => [index('rate_windows_window_started_at_idx').on(t.windowStartedAt)],
 );
 
-/** One-time links: first-admin setup (userId null) and invitations/password resets. */
-export const oneTimeTokens = pgTable('one_time_tokens', {
-  tokenHash: text('token_hash').primaryKey(),
-  purpose: text('purpose', { enum: ['setup', 'set_password'] }).notNull(),
-  userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+/** One-time links: first-admin setup (userId null), invitations and password resets. */
+export const oneTimeTokens = pgTable(
+  'one_time_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    purpose: text('purpose', { enum: ['setup', 'set_password', 'reset_password'] }).notNull(),
+    userId: uuid('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('one_time_tokens_user_idx').on(t.userId)],
+);
+
+/**
+ * A person's TOTP factor. The seed is sealed with the secrets key (AES-256-GCM), never stored in
+ * clear; it takes effect once confirmed with a code. `lastUsedStep` refuses a code's replay.
+ */
+export const totpFactors = pgTable('totp_factors', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  secretSealed: text('secret_sealed').notNull(),
   createdAt: ts('created_at').notNull(),
-  expiresAt: ts('expires_at').notNull(),
-  usedAt: ts('used_at'),
+  confirmedAt: ts('confirmed_at'),
+  lastUsedStep: bigint('last_used_step', { mode: 'number' }),
 });
+
+/** Single-use recovery codes (SHA-256 of high-entropy codes), shown once at enrolment. */
+export const recoveryCodes = pgTable(
+  'recovery_codes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: ts('created_at').notNull(),
+    usedAt: ts('used_at'),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
+);
 
 export const auditLog = pgTable(
   'audit_log',

@@ -37,6 +37,7 @@ export function sessionAuth(deps: AppDeps): RequestHandler {
       if (found) {
         req.actor = found.actor;
         req.sessionIdHash = found.idHash;
+        req.sessionId = found.sessionId;
         res.locals.user = { ...found.actor, isAdmin: found.actor.role === 'admin', canOperate: can(found.actor.role, 'operate') };
       }
     }

@@ -7,6 +7,8 @@ declare global {
       actor?: Actor;
       /** Hash of the console session, when the request came with one. */
       sessionIdHash?: string;
+      /** Public id of that console session (the "Security" page marks it as this one). */
+      sessionId?: string;
     }
   }
 }

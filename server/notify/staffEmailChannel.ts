@@ -1,6 +1,8 @@
 import { and, eq, inArray, or } from 'drizzle-orm';
 import type { AppDeps } from '../deps.js';
-import { maintenances, users } from '../db/schema.js';
+import { maintenances, oneTimeTokens, users } from '../db/schema.js';
+import { sha256 } from '../domain/secrets.js';
+import { RESET_EVENT, resetTokenOf, resetUrlOf } from '../domain/staff/resetLinks.js';
 import type { DeliveryChannel, OutboxEvent } from './channel.js';
 import { bothZones, Mailer, messageIdOf, renderEmail } from './mailer.js';
 
@@ -39,6 +41,7 @@ export function staffEmailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps
     close: () => mailer.close(),
 
     async plan(event, tx) {
+      if (event.type === RESET_EVENT) return [{ target: String(event.payload.user_id) }];
       if (!STAFF_EVENTS.has(event.type)) return [];
       let ownerId: string | null = null;
       if (event.type === 'maintenance.overrun') {
@@ -50,9 +53,18 @@ export function staffEmailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps
       return rows.map((r) => ({ target: r.id }));
     },
 
-    async send(delivery, event, { db, signal }) {
+    async send(delivery, event, { db, now, signal }) {
       const [user] = await db.select().from(users).where(eq(users.id, delivery.target));
       if (!user || !user.active) return { ok: true, externalId: 'skipped:inactive' };
+      if (event.type === RESET_EVENT) {
+        // The link is rebuilt from the nonce; one already used or replaced by a newer one is not sent.
+        const token = resetTokenOf(deps.sessionSecret, String(event.payload.nonce));
+        const [link] = await db.select().from(oneTimeTokens).where(eq(oneTimeTokens.tokenHash, sha256(token)));
+        if (!link || link.usedAt || link.expiresAt <= now) return { ok: true, externalId: 'skipped:link_retired' };
+        const data = { pageName, name: user.name, url: resetUrlOf(publicUrl, token) };
+        const subject = `[${pageName}] Reset your password`;
+        return mailer.send({ to: user.email, subject, messageId: messageIdOf(delivery.idempotencyKey), html: renderEmail('password-reset', 'html', data), text: renderEmail('password-reset', 'text', data) });
+      }
       const data = { pageName, name: user.name, ...alertOf(event, publicUrl, pageName) };
       return mailer.send({ to: user.email, subject: data.subject, messageId: messageIdOf(delivery.idempotencyKey), html: renderEmail('staff-alert', 'html', data), text: renderEmail('staff-alert', 'text', data) }, signal);
     },

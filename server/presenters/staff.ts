@@ -1,9 +1,11 @@
-import type { apiTokens, auditLog, users } from '../db/schema.js';
+import type { apiTokens, auditLog, sessions, users } from '../db/schema.js';
 import { iso } from './iso.js';
 
 
-export function presentUser(u: typeof users.$inferSelect) {
+/** `twoFactor`, when known, says whether the person has a confirmed second factor. */
+export function presentUser(u: typeof users.$inferSelect, twoFactor?: boolean) {
   return {
+    ...(twoFactor === undefined ? {} : { two_factor: twoFactor }),
     id: u.id,
     email: u.email,
     name: u.name,
@@ -39,5 +41,17 @@ export function presentAuditEntry(a: typeof auditLog.$inferSelect) {
     before: a.before,
     after: a.after,
     request_id: a.requestId,
+  };
+}
+
+/** A console session as its owner sees it; `current` marks the one making the request. */
+export function presentSession(s: typeof sessions.$inferSelect, currentId?: string) {
+  return {
+    id: s.id,
+    current: s.id === currentId,
+    created_at: iso(s.createdAt),
+    last_seen_at: iso(s.lastSeenAt),
+    expires_at: iso(s.expiresAt),
+    user_agent: s.userAgent,
   };
 }

@@ -1,3 +1,4 @@
+import { deriveKey } from '../../server/secretsKey.js';
 // On-demand benchmark (not part of `npm test`): one incident e-mailed to 10 000 confirmed subscribers
 // through the real dispatcher, the pooled nodemailer transport and a loopback SMTP server.
 // Run: npm run bench:email   (DATABASE_URL=postgres://… to measure on PostgreSQL instead of PGlite)
@@ -40,7 +41,7 @@ await runMigrations(database);
 const db = database.db;
 const config = loadConfig({ NODE_ENV: 'production', SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'Status <status@example.com>', PUBLIC_URL: 'https://status.example.com' });
 const logger = createLogger('warn');
-const deps: AppDeps = { config, database, clock: systemClock, logger, sessionSecret: 'bench-secret-that-is-long-enough-0123456789' };
+const deps: AppDeps = { config, database, clock: systemClock, logger, sessionSecret: 'bench-secret-that-is-long-enough-0123456789', secretsKey: deriveKey('bench-secret-that-is-long-enough-0123456789', 'bench') };
 
 const now = new Date();
 const [user] = await db.insert(users).values({ email: `bench-${Date.now()}@example.com`, name: 'Bench', role: 'admin', createdAt: now, updatedAt: now }).returning();

@@ -39,6 +39,7 @@ const componentList = fc.array(ref('components'), { maxLength: 4 });
 const localTime = fc.oneof(near.map((s) => s.slice(0, 16)), near);
 const hhmm = fc.constantFrom('22:00', '23:30', '01:00', '02:00', '00:00', '21:59');
 const ruleLines = fc.constantFrom('Tue 22:00-02:00 America/New_York\nSat 22:00-02:00 America/New_York', 'Sun 01:00-03:00 Europe/Berlin', 'Wed 10:00-11:00');
+const OTP = fc.oneof(fc.constantFrom('000000', '123456', ''), fc.string({ maxLength: 12 }));
 const sevString = fc.constantFrom('1', '2', '3', '4');
 const minutes = fc.oneof(fc.constant(''), fc.integer({ min: 1, max: 600 }).map(String));
 const goal = fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 10_000 }));
@@ -90,6 +91,11 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'PATCH /api/v1/webhooks/:id': { body: 'json', fields: { url: hookUrl, components: componentList, description: text, active: bool } },
   'DELETE /api/v1/webhooks/:id': { body: 'none' },
   'POST /api/v1/webhooks/:id/test': { body: 'none' },
+  'DELETE /api/v1/me/sessions/:id': { body: 'none' },
+  'DELETE /api/v1/users/:id/sessions': { body: 'none' },
+  'POST /api/v1/users/:id/password-reset': { body: 'none' },
+  'DELETE /api/v1/users/:id/two-factor': { body: 'none' },
+  'PUT /api/v1/settings/two-factor': { body: 'json', fields: { required: bool } },
 
   // Console forms (session cookie + CSRF token).
   'POST /console/login': { body: 'form', fields: { email: fc.oneof(email, ref('user_emails')), password, next: fc.constantFrom('/console', '/console/incidents', '//evil.example', 'https://evil.example') } },
@@ -125,6 +131,16 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/webhooks/:id': { body: 'form', fields: { ...webhookForm, active: checkbox } },
   'POST /console/webhooks/:id/delete': { body: 'none' },
   'POST /console/webhooks/:id/test': { body: 'none' },
+  'POST /console/login/second-factor': { body: 'form', fields: { code: OTP, next: fc.constantFrom('/console', '//evil.example') } },
+  'POST /console/forgot-password': { body: 'form', fields: { email: fc.oneof(email, ref('user_emails')) } },
+  'POST /console/security/sessions/:id/end': { body: 'none' },
+  'POST /console/security/totp/start': { body: 'none' },
+  'POST /console/security/totp/confirm': { body: 'form', fields: { code: OTP } },
+  'POST /console/security/totp/disable': { body: 'form', fields: { password, code: OTP } },
+  'POST /console/users/policy/two-factor': { body: 'form', fields: { required: checkbox } },
+  'POST /console/users/:id/reset-link': { body: 'none' },
+  'POST /console/users/:id/remove-two-factor': { body: 'none' },
+  'POST /console/users/:id/end-sessions': { body: 'none' },
 };
 
 /** The table a `:id` in a path names (the segment before it); unknown segments fail the test. */
@@ -138,6 +154,7 @@ export const PARAM_TABLES: Record<string, string> = {
   maintenances: 'maintenances',
   maintenance: 'maintenances',
   webhooks: 'webhook_endpoints',
+  sessions: 'sessions',
 };
 
 /** Query parameters the read routes understand, for the read-route part of the fuzz. */

@@ -47,6 +47,12 @@ describe('authorization matrix: foundation endpoints', () => {
       { method: 'POST', path: '/api/v1/users', body: () => ({ email: `u${n++}@example.com`, name: 'U', role: 'observer' }), min: 'admin' },
       { method: 'PATCH', path: (ids) => `/api/v1/users/${ids.regularUser}`, body: () => ({ name: 'Renamed' }), min: 'admin' },
       { method: 'GET', path: '/api/v1/audit', min: 'admin' },
+      { method: 'GET', path: '/api/v1/me/sessions', min: 'observer' },
+      { method: 'DELETE', path: (ids) => `/api/v1/users/${ids.regularUser}/sessions`, min: 'admin' },
+      { method: 'POST', path: (ids) => `/api/v1/users/${ids.regularUser}/password-reset`, min: 'admin' },
+      { method: 'DELETE', path: (ids) => `/api/v1/users/${ids.regularUser}/two-factor`, min: 'admin' },
+      { method: 'GET', path: '/api/v1/settings/two-factor', min: 'admin' },
+      { method: 'PUT', path: '/api/v1/settings/two-factor', body: () => ({ required: false }), min: 'admin' },
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { deriveKey } from '../../server/secretsKey.js';
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
@@ -12,7 +13,7 @@ import { LogSink, TEST_SECRET, startTestServer } from '../support/server.js';
 describe('readiness', () => {
   it('/healthz answers at once; /readyz is 503 until background work has started, then 200', async () => {
     const database = await testDatabase();
-    const deps = { config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false' }), database, clock: new FixedClock('2026-11-29T12:00:00Z'), logger: createLogger('info', new LogSink()), sessionSecret: TEST_SECRET };
+    const deps = { config: loadConfig({ NODE_ENV: 'test', DEMO_DATA: 'false' }), database, clock: new FixedClock('2026-11-29T12:00:00Z'), logger: createLogger('info', new LogSink()), sessionSecret: TEST_SECRET, secretsKey: deriveKey(TEST_SECRET, 'test') };
     const runtime = createRuntime(deps, { timers: false });
     await new Promise<void>((r) => runtime.server.listen(0, '127.0.0.1', () => r()));
     const client = new Client(`http://127.0.0.1:${(runtime.server.address() as AddressInfo).port}`);

@@ -5,6 +5,7 @@
 //   WORKER_MODE=drain  the restart: deliver until nothing is pending, print the delivery counts, exit.
 // CLOCK_OFFSET_MS moves the injected clock forward: the restart happens "later", after any lease
 // the killed process held has run out (the tests never sleep through one).
+import { deriveKey } from '../../server/secretsKey.js';
 import { eq, sql } from 'drizzle-orm';
 import type { Clock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
@@ -24,7 +25,8 @@ const clock: Clock = { now: () => new Date(Date.now() + offset) };
 const config = loadConfig({ ...process.env, NODE_ENV: 'test', DEMO_DATA: 'false' });
 const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
 const logger = createLogger(process.env.WORKER_LOG_LEVEL ?? 'warn', process.stderr);
-const deps: AppDeps = { config, database, clock, logger, sessionSecret: 'crash-test-secret-that-is-long-enough-0123456789' };
+const sessionSecret = 'crash-test-secret-that-is-long-enough-0123456789';
+const deps: AppDeps = { config, database, clock, logger, sessionSecret, secretsKey: deriveKey(sessionSecret, 'test') };
 const channels = deliveryChannels(deps);
 const dispatcher = new OutboxDispatcher(database.db, [], channels, clock, logger, 250, Math.random, false, config.DELIVERY_LEASE_SECONDS * 1000);
 

@@ -1,3 +1,4 @@
+import { deriveKey } from '../../server/secretsKey.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -42,7 +43,7 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   // WEBHOOK_ALLOW_PRIVATE: the tests' webhook receivers listen on loopback, which the default policy
   // refuses; test/notify/webhookTargets.test.ts sets it back to false to test that policy.
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DEMO_DATA: 'false', WEBHOOK_ALLOW_PRIVATE: 'true', ...opts.env });
-  const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET };
+  const deps: AppDeps = { config, database, clock, logger: createLogger('info', logs), sessionSecret: TEST_SECRET, secretsKey: deriveKey(TEST_SECRET, 'test') };
   // Background loops stay off: tests drive the dispatcher and watchers by hand with the fixed clock.
   const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false, timers: false });
   const server = runtime.server;

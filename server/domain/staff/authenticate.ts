@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import { rateLimited, unauthenticated } from '../errors.js';
 import { hitWindow, retryAfterSeconds } from '../rateWindows.js';
 import { verifyPassword } from '../secrets.js';
+import { auditSignInFailure } from './auditSignInFailure.js';
 import { toActor } from './userPresenterFields.js';
 import type { Actor } from '../context.js';
 
@@ -71,6 +72,7 @@ export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInL
       target: [loginAttempts.email, loginAttempts.clientAddress],
       set: { failures, lockedUntil, lastFailureAt: ctx.now },
     });
+  await auditSignInFailure(ctx, { email, userId: user?.id ?? null, step: 'password', failures, lockedUntil });
   // Streaks are per (account, address): without this an attacker rotating addresses would grow the table forever.
   if (!attempt) await ctx.db.delete(loginAttempts).where(lt(loginAttempts.lastFailureAt, new Date(ctx.now.getTime() - FORGET_STREAK_MS)));
   throw unauthenticated(BAD_CREDENTIALS, 'invalid_credentials');

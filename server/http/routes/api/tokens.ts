@@ -5,6 +5,7 @@ import { createApiToken } from '../../../domain/access/createApiToken.js';
 import { listApiTokens } from '../../../domain/access/listApiTokens.js';
 import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
 import { authenticate } from '../../../domain/staff/authenticate.js';
+import { checkTokenSecondFactor } from '../../../domain/twoFactor/checkTokenSecondFactor.js';
 import { requireApi } from '../../auth.js';
 import { clientAddress } from '../../clientAddress.js';
 import { ctxOf } from '../../context.js';
@@ -16,6 +17,7 @@ const createBody = z.strictObject({
   email: emailField,
   password: z.string().min(1, 'is required').max(256),
   name: nameField,
+  otp: z.string().trim().min(1, 'is required').max(40, 'is too long').optional(),
 });
 
 export function tokenRoutes(deps: AppDeps): Router {
@@ -27,6 +29,7 @@ export function tokenRoutes(deps: AppDeps): Router {
     const input = parse(createBody, req.body);
     const ctx = ctxOf(deps, req);
     const actor = await authenticate(ctx, { ...input, clientAddress: clientAddress(req) }, limits);
+    await checkTokenSecondFactor(ctx, deps.secretsKey, actor, input.otp, clientAddress(req));
     const { token, row } = await createApiToken({ ...ctx, actor }, actor, { name: input.name });
     res.status(201).json({ token, ...presentToken(row) });
   });

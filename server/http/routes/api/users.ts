@@ -1,12 +1,20 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
+import { endOwnSession } from '../../../domain/access/endOwnSession.js';
+import { endSessionsOf } from '../../../domain/access/endSessionsOf.js';
+import { listSessions } from '../../../domain/access/listSessions.js';
 import { createUser } from '../../../domain/staff/createUser.js';
+import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
+import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
+import { twoFactorRequired, usersWithSecondFactor } from '../../../domain/twoFactor/factorState.js';
+import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
+import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
-import { presentUser } from '../../../presenters/staff.js';
+import { presentSession, presentUser } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, passwordField, roleField } from './fields.js';
 
@@ -21,9 +29,47 @@ export function userRoutes(deps: AppDeps): Router {
     res.json({ user: req.actor });
   });
 
+  // The caller's own console sessions (the API itself is token-authenticated, so none is "current").
+  r.get('/me/sessions', requireApi('read'), async (req, res) => {
+    const rows = await listSessions(ctxOf(deps, req));
+    res.json({ sessions: rows.map((s) => presentSession(s, req.sessionId)) });
+  });
+
+  r.delete('/me/sessions/:id', requireApi('read'), async (req, res) => {
+    await endOwnSession(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.status(204).end();
+  });
+
+  r.delete('/users/:id/sessions', requireApi('administer'), async (req, res) => {
+    const { count } = await endSessionsOf(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.json({ sessions_ended: count });
+  });
+
+  // When e-mail is off an admin hands the person this link (as with invitations).
+  r.post('/users/:id/password-reset', requireApi('administer'), async (req, res) => {
+    const token = await issuePasswordResetLink(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.status(201).json({ reset_url: resetUrlOf(deps.config.publicUrl, token) });
+  });
+
+  r.delete('/users/:id/two-factor', requireApi('administer'), async (req, res) => {
+    const { removed } = await removeSecondFactorOf(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.json({ removed });
+  });
+
+  r.get('/settings/two-factor', requireApi('administer'), async (_req, res) => {
+    res.json({ required: await twoFactorRequired(deps.database.db) });
+  });
+
+  r.put('/settings/two-factor', requireApi('administer'), async (req, res) => {
+    const { required } = parse(z.strictObject({ required: z.boolean() }), req.body);
+    await setTwoFactorPolicy(ctxOf(deps, req), required);
+    res.json({ required });
+  });
+
   r.get('/users', requireApi('administer'), async (req, res) => {
     const rows = await listUsers(ctxOf(deps, req));
-    res.json({ users: rows.map(presentUser) });
+    const withFactor = await usersWithSecondFactor(deps.database.db);
+    res.json({ users: rows.map((u) => presentUser(u, withFactor.has(u.id))) });
   });
 
   r.post('/users', requireApi('administer'), async (req, res) => {

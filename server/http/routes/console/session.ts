@@ -9,8 +9,10 @@ import { authenticate } from '../../../domain/staff/authenticate.js';
 import { completeSetup } from '../../../domain/staff/completeSetup.js';
 import { findOneTimeToken } from '../../../domain/staff/consumeOneTimeToken.js';
 import { setPasswordFromLink } from '../../../domain/staff/setPasswordFromLink.js';
+import { hasSecondFactor } from '../../../domain/twoFactor/factorState.js';
 import { readCookie, SESSION_COOKIE } from '../../auth.js';
 import { clientAddress } from '../../clientAddress.js';
+import { setPendingSignIn } from '../../pendingSignIn.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
@@ -32,7 +34,12 @@ export function sessionRoutes(deps: AppDeps): Router {
   const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
-    const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor);
+    // With a second factor a password (or a reset link) opens only the code step, not a session.
+    if (await hasSecondFactor(ctx.db, actor.id)) {
+      setPendingSignIn(res, deps.sessionSecret, actor.id, ctx.now, secure);
+      return res.redirect(303, `/console/login/second-factor?next=${encodeURIComponent(next)}`);
+    }
+    const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor, { userAgent: res.req.get('user-agent') });
     res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
     res.redirect(303, next);
   }
@@ -81,7 +88,7 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   r.get('/set-password', async (req, res) => {
     const token = String(req.query.token ?? '');
-    await findOneTimeToken(ctxOf(deps, req), token, 'set_password');
+    await findOneTimeToken(ctxOf(deps, req), token, ['set_password', 'reset_password']);
     res.render('pages/set-password', { title: 'Choose your password', token });
   });
 

@@ -4,7 +4,13 @@ import type { AppDeps } from '../../../deps.js';
 import { createApiToken } from '../../../domain/access/createApiToken.js';
 import { listApiTokens } from '../../../domain/access/listApiTokens.js';
 import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
+import { endSessionsOf } from '../../../domain/access/endSessionsOf.js';
 import { listAuditLog } from '../../../domain/listAuditLog.js';
+import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordResetLink.js';
+import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
+import { twoFactorRequired, usersWithSecondFactor } from '../../../domain/twoFactor/factorState.js';
+import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
+import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
@@ -57,10 +63,12 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
   async function usersPage(req: Parameters<Parameters<typeof r.get>[1]>[0], typedRole?: unknown) {
     const rows = await listUsers(ctxOf(deps, req));
     const inviteRole = roles.includes(typedRole as Role) ? (typedRole as Role) : 'observer';
+    const withFactor = await usersWithSecondFactor(deps.database.db);
     return {
       title: 'Staff',
-      users: rows.map((u) => ({ ...presentUser(u), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
+      users: rows.map((u) => ({ ...presentUser(u, withFactor.has(u.id)), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
       inviteRoles: [...roles].reverse().map((role) => ({ role, label: ROLE_LABELS[role], selected: role === inviteRole })),
+      twoFactorRequired: await twoFactorRequired(deps.database.db),
     };
   }
 
@@ -89,6 +97,30 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
+  });
+
+  r.post('/users/policy/two-factor', requireConsole('administer'), async (req, res) => {
+    await setTwoFactorPolicy(ctxOf(deps, req), checkbox(req.body?.required));
+    res.redirect(303, '/console/users');
+  });
+
+  r.post('/users/:id/reset-link', requireConsole('administer'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const token = await issuePasswordResetLink(ctxOf(deps, req), id);
+    const page = await usersPage(req);
+    res.render('pages/users', { ...page, resetUrl: resetUrlOf(deps.config.publicUrl, token), resetFor: page.users.find((u) => u.id === id)?.email });
+  });
+
+  r.post('/users/:id/remove-two-factor', requireConsole('administer'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const { removed } = await removeSecondFactorOf(ctxOf(deps, req), id);
+    const page = await usersPage(req);
+    res.render('pages/users', { ...page, factorRemoved: { removed, email: page.users.find((u) => u.id === id)?.email } });
+  });
+
+  r.post('/users/:id/end-sessions', requireConsole('administer'), async (req, res) => {
+    const ended = await endSessionsOf(ctxOf(deps, req), parse(uuidParam, req.params.id));
+    res.render('pages/users', { ...(await usersPage(req)), sessionsEnded: ended });
   });
 
   r.get('/audit', requireConsole('administer'), async (req, res) => {
