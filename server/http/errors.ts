@@ -105,7 +105,9 @@ export function formErrorView(err: DomainError, labels: Record<string, string> =
   }
   return {
     status: statusOf(err),
-    formError: list.length > 0 ? (list.length === 1 ? 'Please correct this field:' : `Please correct these ${list.length} fields:`) : err.message,
+    // A domain verb's own sentence ("That code does not match. Check the time on your phone…") says
+    // more than a generic lead; input validation gets the lead above its field list.
+    formError: list.length > 0 && err.code === 'validation_failed' ? (list.length === 1 ? 'Please correct this field:' : `Please correct these ${list.length} fields:`) : err.message,
     fieldErrorList: list,
     fieldErrors: Object.fromEntries(list.map((f) => [f.field, f.message])),
   };
