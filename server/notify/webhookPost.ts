@@ -17,9 +17,12 @@ export interface WebhookAnswer {
   error?: string;
 }
 
-/** One signed POST of a message to an endpoint; never throws. */
-export async function postWebhook(endpoint: { url: string; secret: string }, message: WebhookMessage, now: Date, timeoutMs: number): Promise<WebhookAnswer> {
-  const body = JSON.stringify(message);
+/**
+ * One signed POST of a message to an endpoint; never throws. Slack and Teams endpoints get the
+ * message formatted for them (`content`); the headers still name the delivery, for tracing.
+ */
+export async function postWebhook(endpoint: { url: string; secret: string }, message: WebhookMessage, now: Date, timeoutMs: number, content: unknown = message): Promise<WebhookAnswer> {
+  const body = JSON.stringify(content);
   const timestamp = Math.floor(now.getTime() / 1000);
   const started = performance.now();
   try {

@@ -6,11 +6,14 @@ import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { DomainError, invalid } from '../errors.js';
 import { assertCan } from '../roles.js';
+import type { WebhookType } from '../../notify/chatMessages.js';
 
 export type WebhookRow = typeof webhookEndpoints.$inferSelect;
 
 export interface WebhookInput {
   url: string;
+  /** Set at creation only: 'generic' (default), 'slack' or 'teams'. */
+  type?: WebhookType;
   /** Null (or empty) = every component. */
   components?: string[] | null;
   description?: string | null;
@@ -55,6 +58,7 @@ export async function createWebhook(ctx: Ctx, input: WebhookInput): Promise<{ we
       .insert(webhookEndpoints)
       .values({
         url: input.url,
+        type: input.type ?? 'generic',
         secret,
         componentIds: await componentFilter(t.tx, input.components),
         description: input.description ?? null,

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import { assertCan } from '../roles.js';
 import { postWebhook } from '../../notify/webhookPost.js';
 import { getWebhook } from './listWebhooks.js';
+import { bodyFor } from '../../notify/chatMessages.js';
 
 export const TEST_TIMEOUT_MS = 5_000;
 
@@ -18,6 +19,6 @@ export async function testWebhook(ctx: Ctx, id: string): Promise<WebhookTestResu
   assertCan(ctx.actor!.role, 'administer');
   const endpoint = await getWebhook(ctx.db, id);
   const message = { id: `ping:${crypto.randomUUID()}`, type: 'ping', created_at: ctx.now.toISOString(), data: { webhook: { id: endpoint.id, url: endpoint.url } } };
-  const answer = await postWebhook(endpoint, message, ctx.now, TEST_TIMEOUT_MS);
+  const answer = await postWebhook(endpoint, message, ctx.now, TEST_TIMEOUT_MS, bodyFor(endpoint.type, message));
   return { status: answer.status, ok: answer.ok, response_ms: answer.responseMs, ...(answer.error && { error: answer.error }) };
 }
