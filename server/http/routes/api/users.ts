@@ -11,8 +11,8 @@ import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, passwordField, roleField } from './fields.js';
 
 // Without a role, an invitation gets the least-privileged one.
-const createBody = z.strictObject({ email: emailField, name: nameField, role: roleField.default('observer'), password: passwordField.optional() });
-const updateBody = z.strictObject({ name: nameField.optional(), role: roleField.optional(), active: z.boolean().optional() });
+export const createBody = z.strictObject({ email: emailField, name: nameField, role: roleField.default('observer'), password: passwordField.optional() });
+export const updateBody = z.strictObject({ name: nameField.optional(), role: roleField.optional(), active: z.boolean().optional() });
 
 export function userRoutes(deps: AppDeps): Router {
   const r = Router();
