@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { eq } from 'drizzle-orm';
-import { deliveries } from '../../server/db/schema.js';
+import { auditLog, deliveries } from '../../server/db/schema.js';
 import { MAX_ATTEMPTS } from '../../server/notify/backoff.js';
 import { SLACK_TEXT_MAX } from '../../server/notify/chatMessages.js';
 import { Receiver } from '../support/webhookReceiver.js';
@@ -105,6 +105,10 @@ describe('Slack and Teams webhooks', () => {
     expect(change.status).to.equal(400);
     expect((await admin.get(`/api/v1/webhooks/${hook.id}`)).body.type).to.equal('slack');
     expect((await api.post('/api/v1/webhooks', { type: 'slack', url: slack.url })).status).to.equal(403);
+    // The Slack URL is the credential: the audit log keeps its origin only.
+    const audit = await s.deps.database.db.select().from(auditLog).where(eq(auditLog.subjectId, hook.id));
+    expect(JSON.stringify(audit)).to.not.include(slack.url);
+    expect((audit[0]!.after as { url: string }).url).to.equal(`${new URL(slack.url).origin}/…`);
     for (const w of [hook, plain, dflt.body]) expect((await admin.delete(`/api/v1/webhooks/${w.id}`)).status).to.equal(204);
   });
 

@@ -42,10 +42,20 @@ export async function componentFilter(tx: Executor, ids: string[] | null | undef
   return unique;
 }
 
-/** The endpoint without its secret: what the audit log, lists and pages see. */
+/**
+ * The endpoint without its secret, for the audit log. A Slack or Teams URL is itself the credential
+ * (its path carries the token), so only its origin is kept.
+ */
 export function withoutSecret(row: WebhookRow): Omit<WebhookRow, 'secret'> {
   const { secret: _secret, ...rest } = row;
-  return rest;
+  if (row.type === 'generic') return rest;
+  let origin = '';
+  try {
+    origin = new URL(row.url).origin;
+  } catch {
+    /* stored URLs are valid; say nothing if not */
+  }
+  return { ...rest, url: `${origin}/…` };
 }
 
 /** Admins add an endpoint; the signing secret is generated here and returned this once. */
