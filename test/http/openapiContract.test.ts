@@ -15,7 +15,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 const NOW = '2026-11-29T12:00:00.000Z'; // Sunday
 const SAT = { scheduled_for: '2026-12-06T03:00:00Z', scheduled_until: '2026-12-06T06:30:00Z' };
 /** Routes under /api/v1 that are not the staff API (public, described elsewhere or the description itself). */
-const NOT_STAFF = new Set(['GET /announcements', 'OPTIONS /announcements', 'POST /subscribers', 'GET /openapi.json', 'GET /docs', 'GET /docs/:file']);
+const NOT_STAFF = new Set(['GET /announcements', 'OPTIONS /announcements', 'POST /subscribers', 'GET /openapi.json', 'GET /docs', 'GET /docs/swagger-ui-bundle.js', 'GET /docs/swagger-ui.css']);
 
 interface Seen {
   method: string;

@@ -52,12 +52,14 @@ export function openApiRoutes(deps: AppDeps): Router {
     sendCached(req, res, page, { cacheControl: 'public, max-age=300' });
   });
 
-  r.get('/docs/:file', async (req, res, next) => {
-    const file = ASSETS[req.params.file];
-    const asset = file ? await assets.get(file) : null;
-    if (!asset) return next();
-    sendCached(req, res, asset, { cacheControl: 'public, max-age=86400' });
-  });
+  // The two files the page needs, by name: nothing else of the package is reachable.
+  for (const [name, file] of Object.entries(ASSETS)) {
+    r.get(`/docs/${name}`, async (req, res, next) => {
+      const asset = await assets.get(file);
+      if (!asset) return next();
+      sendCached(req, res, asset, { cacheControl: 'public, max-age=86400' });
+    });
+  }
 
   return r;
 }
