@@ -41,11 +41,13 @@ const PAGE = `<!doctype html>
  */
 export function openApiRoutes(deps: AppDeps): Router {
   const r = Router();
-  const doc = cached(Buffer.from(JSON.stringify(openApiDocument(deps.config.publicUrl))), 'application/json; charset=utf-8');
+  // Built on first request (some 50 ms of schema conversion), not at start-up.
+  let doc: ReturnType<typeof cached> | null = null;
+  const description = () => (doc ??= cached(Buffer.from(JSON.stringify(openApiDocument(deps.config.publicUrl))), 'application/json; charset=utf-8'));
   const page = cached(Buffer.from(PAGE), 'text/html; charset=utf-8');
   const assets = new AssetCache();
 
-  r.get('/openapi.json', (req, res) => sendCached(req, res, doc, { cacheControl: 'public, max-age=300' }));
+  r.get('/openapi.json', (req, res) => sendCached(req, res, description(), { cacheControl: 'public, max-age=300' }));
 
   r.get('/docs', (req: Request, res: Response) => {
     res.setHeader('Content-Security-Policy', DOCS_CSP);
