@@ -48,6 +48,7 @@ import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
 import { noticeConsoleRoutes } from './http/routes/console/notices.js';
 import { webhookRoutes } from './http/routes/api/webhooks.js';
+import { openApiRoutes } from './http/routes/api/openapi.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
 
 export { ROOT };
@@ -105,6 +106,9 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
 
   // Public subscriptions (JSON API and signed-link forms), ahead of the staff API's auth.
   app.use(subscriptionRoutes(deps));
+
+  // The staff API's description and reference page are public: they say what it accepts, hold nothing.
+  app.use('/api/v1', openApiRoutes(deps));
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb', strict: true }));

@@ -446,6 +446,8 @@ export const subscribers = pgTable(
 export const webhookEndpoints = pgTable('webhook_endpoints', {
   id: uuid('id').primaryKey().defaultRandom(),
   url: text('url').notNull(),
+  /** 'generic' (signed Beacon JSON), 'slack' (Block Kit) or 'teams' (Adaptive Card). */
+  type: text('type').notNull().default('generic'),
   secret: text('secret').notNull(),
   componentIds: jsonb('component_ids').$type<string[] | null>(),
   description: text('description'),

@@ -8,6 +8,7 @@ import { presentPublicIncident } from '../presenters/publicIncidents.js';
 import { presentPublicMaintenance } from '../presenters/publicMaintenance.js';
 import type { DeliveryChannel, OutboxEvent, PlannedDelivery, SendResult } from './channel.js';
 import { postWebhook, retryAfterAt } from './webhookPost.js';
+import { bodyFor, isChatEvent } from './chatMessages.js';
 
 export const WEBHOOK_CHANNEL = 'webhook';
 export const SEND_TIMEOUT_MS = 10_000;
@@ -68,7 +69,8 @@ export function endpointMatches(filter: string[] | null, concerned: string[] | n
 }
 
 /**
- * Signed HTTP POSTs of public events to the configured endpoints. The public object is captured
+ * Signed HTTP POSTs of public events to the configured endpoints (Slack and Teams endpoints get
+ * incidents and maintenance only, formatted for them at send time from the same captured data). The public object is captured
  * at fan-out, so every retry sends the same data under the same id (X-Beacon-Delivery).
  */
 export function webhookChannel(deps: AppDeps): DeliveryChannel {
@@ -83,7 +85,10 @@ export function webhookChannel(deps: AppDeps): DeliveryChannel {
       const pub = await publicData(event, tx, deps.config.publicUrl);
       if (!pub) return [];
       const payload = { type: event.type, created_at: event.createdAt.toISOString(), data: pub.data };
-      return endpoints.filter((e) => endpointMatches(e.componentIds ?? null, pub.componentIds)).map((e) => ({ target: e.id, payload }));
+      const chat = isChatEvent(event.type);
+      return endpoints
+        .filter((e) => endpointMatches(e.componentIds ?? null, pub.componentIds) && (e.type === 'generic' || chat))
+        .map((e) => ({ target: e.id, payload }));
     },
 
     async send(delivery, event, { db, now }): Promise<SendResult> {
@@ -92,7 +97,7 @@ export function webhookChannel(deps: AppDeps): DeliveryChannel {
       if (!endpoint.active) return { ok: false, error: 'endpoint inactive', permanent: true };
       const p = (delivery.payload ?? {}) as { type?: string; created_at?: string; data?: Record<string, unknown> };
       const message = { id: delivery.idempotencyKey, type: p.type ?? event.type, created_at: p.created_at ?? event.createdAt.toISOString(), data: p.data ?? {} };
-      const answer = await postWebhook(endpoint, message, now, SEND_TIMEOUT_MS, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE });
+      const answer = await postWebhook(endpoint, message, now, SEND_TIMEOUT_MS, { allowPrivate: deps.config.WEBHOOK_ALLOW_PRIVATE }, bodyFor(endpoint.type, message));
       const status = answer.status;
       if (answer.ok) return { ok: true };
       // An internal target is a configuration problem (or a rebinding attack): retrying will not help.

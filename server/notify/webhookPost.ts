@@ -61,7 +61,8 @@ function lookupVia(resolve: Resolver, guard: boolean): net.LookupFunction {
 const defaultResolve: Resolver = (hostname, options, callback) => dns.lookup(hostname, options, callback);
 
 /**
- * One signed POST of a message to an endpoint; never throws. Plain node:http(s) rather than fetch so
+ * One signed POST of a message to an endpoint; never throws. Slack and Teams endpoints get the
+ * message formatted for them (`content`); the headers still name the delivery, for tracing. Plain node:http(s) rather than fetch so
  * the socket's address lookup can be guarded; redirects are never followed (a 3xx is just a status);
  * the connection gets `connectTimeoutMs` and the whole exchange `timeoutMs`.
  */
@@ -71,8 +72,9 @@ export async function postWebhook(
   now: Date,
   timeoutMs: number,
   opts: PostOptions = { allowPrivate: false },
+  content: unknown = message,
 ): Promise<WebhookAnswer> {
-  const body = JSON.stringify(message);
+  const body = JSON.stringify(content);
   const timestamp = Math.floor(now.getTime() / 1000);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);

@@ -54,3 +54,6 @@ export function statusLabel(value: string | null | undefined): string {
   if (!value) return '';
   return INCIDENT_STATUS_LABELS[value] ?? MAINTENANCE_STATUS_LABELS[value] ?? COMPONENT_STATUS_LABELS[value] ?? value.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
+
+/** Kinds of webhook endpoint, as the console names them. */
+export const WEBHOOK_TYPE_LABELS: Record<string, string> = { generic: 'Signed JSON webhook', slack: 'Slack (incoming webhook)', teams: 'Microsoft Teams (workflow webhook)' };

@@ -6,6 +6,7 @@ import { iso } from './iso.js';
 export function presentWebhook(w: WebhookRow) {
   return {
     id: w.id,
+    type: w.type,
     url: w.url,
     components: w.componentIds ?? null,
     description: w.description,

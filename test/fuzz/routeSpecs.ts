@@ -52,6 +52,7 @@ const slaFields = Object.fromEntries(['1', '2', '3', '4'].flatMap((s) => milesto
 const componentForm = { name: title, description: text, group_id: fc.oneof(fc.constant(''), ref('components')), position: fc.integer({ min: 0, max: 50 }).map(String), status: fc.constantFrom(...componentStatuses), showcase: checkbox, only_show_if_degraded: checkbox };
 const noticeForm = { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: localTime, expire_at: localTime, url: fc.constantFrom('', 'https://example.com/x'), dismissible: checkbox };
 const webhookForm = { url: hookUrl, description: text, components: componentList };
+const webhookType = fc.constantFrom('generic', 'slack', 'teams', 'discord', '');
 const maintenanceForm = { title, body: text, reason: text, window: fc.constantFrom(...WINDOWS), start_time: hhmm, end_time: hhmm, starts_at: localTime, ends_at: localTime };
 /** A subscriber id with its own signature most of the time, someone else's otherwise. */
 const signed = fc.tuple(fc.nat(1000), fc.oneof(fc.constant(0), fc.nat(3))).map(([i, d]) => ({ s: new Ref('subscribers', i), sig: new Ref('subscriber_sigs', i + d) }));
@@ -87,7 +88,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /api/v1/maintenances/:id/cancel': { body: 'json', fields: { reason: text } },
   'POST /api/v1/maintenances/:id/verifying': { body: 'none' },
   'POST /api/v1/maintenances/:id/complete': { body: 'none' },
-  'POST /api/v1/webhooks': { body: 'json', fields: { url: hookUrl, components: componentList, description: text, active: bool } },
+  'POST /api/v1/webhooks': { body: 'json', fields: { url: hookUrl, type: webhookType, components: componentList, description: text, active: bool } },
   'PATCH /api/v1/webhooks/:id': { body: 'json', fields: { url: hookUrl, components: componentList, description: text, active: bool } },
   'DELETE /api/v1/webhooks/:id': { body: 'none' },
   'POST /api/v1/webhooks/:id/test': { body: 'none' },
@@ -127,7 +128,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/maintenance/:id/verifying': { body: 'none' },
   'POST /console/maintenance/:id/complete': { body: 'none' },
   'POST /console/maintenance-windows': { body: 'form', fields: { rules: ruleLines, effective_at: localTime } },
-  'POST /console/webhooks': { body: 'form', fields: webhookForm },
+  'POST /console/webhooks': { body: 'form', fields: { ...webhookForm, type: webhookType } },
   'POST /console/webhooks/:id': { body: 'form', fields: { ...webhookForm, active: checkbox } },
   'POST /console/webhooks/:id/delete': { body: 'none' },
   'POST /console/webhooks/:id/test': { body: 'none' },

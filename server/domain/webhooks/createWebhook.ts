@@ -7,6 +7,7 @@ import { inTransaction, type Ctx } from '../context.js';
 import { DomainError, invalid } from '../errors.js';
 import { assertCan } from '../roles.js';
 import { assertPublicTarget } from './targetAddress.js';
+import type { WebhookType } from '../../notify/chatMessages.js';
 
 export type WebhookRow = typeof webhookEndpoints.$inferSelect;
 
@@ -17,6 +18,8 @@ export interface TargetPolicy {
 
 export interface WebhookInput {
   url: string;
+  /** Set at creation only: 'generic' (default), 'slack' or 'teams'. */
+  type?: WebhookType;
   /** Null (or empty) = every component. */
   components?: string[] | null;
   description?: string | null;
@@ -49,10 +52,20 @@ export async function componentFilter(tx: Executor, ids: string[] | null | undef
   return unique;
 }
 
-/** The endpoint without its secret: what the audit log, lists and pages see. */
+/**
+ * The endpoint without its secret, for the audit log. A Slack or Teams URL is itself the credential
+ * (its path carries the token), so only its origin is kept.
+ */
 export function withoutSecret(row: WebhookRow): Omit<WebhookRow, 'secret'> {
   const { secret: _secret, ...rest } = row;
-  return rest;
+  if (row.type === 'generic') return rest;
+  let origin = '';
+  try {
+    origin = new URL(row.url).origin;
+  } catch {
+    /* stored URLs are valid; say nothing if not */
+  }
+  return { ...rest, url: `${origin}/…` };
 }
 
 /** Admins add an endpoint; the signing secret is generated here and returned this once. */
@@ -65,6 +78,7 @@ export async function createWebhook(ctx: Ctx, input: WebhookInput, policy: Targe
       .insert(webhookEndpoints)
       .values({
         url: input.url,
+        type: input.type ?? 'generic',
         secret,
         componentIds: await componentFilter(t.tx, input.components),
         description: input.description ?? null,

@@ -4,6 +4,7 @@ import { assertCan } from '../roles.js';
 import { postWebhook } from '../../notify/webhookPost.js';
 import type { TargetPolicy } from './createWebhook.js';
 import { getWebhook } from './listWebhooks.js';
+import { bodyFor } from '../../notify/chatMessages.js';
 
 export const TEST_TIMEOUT_MS = 5_000;
 
@@ -19,7 +20,7 @@ export async function testWebhook(ctx: Ctx, id: string, policy: TargetPolicy): P
   assertCan(ctx.actor!.role, 'administer');
   const endpoint = await getWebhook(ctx.db, id);
   const message = { id: `ping:${crypto.randomUUID()}`, type: 'ping', created_at: ctx.now.toISOString(), data: { webhook: { id: endpoint.id, url: endpoint.url } } };
-  const answer = await postWebhook(endpoint, message, ctx.now, TEST_TIMEOUT_MS, policy);
+  const answer = await postWebhook(endpoint, message, ctx.now, TEST_TIMEOUT_MS, policy, bodyFor(endpoint.type, message));
   if (answer.status === null) return { delivered: false, status: null, ok: false };
   return { delivered: true, status: answer.status, ok: answer.ok, response_ms: answer.responseMs };
 }

@@ -7,7 +7,7 @@ import { ctxOf } from '../../context.js';
 import { presentAuditEntry } from '../../../presenters/staff.js';
 import { parse } from '../../validate.js';
 
-const query = z.strictObject({
+export const query = z.strictObject({
   cursor: z.coerce.number().int().positive().optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

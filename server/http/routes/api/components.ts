@@ -24,8 +24,8 @@ const fields = {
   only_show_if_degraded: z.boolean(),
   start_date: isoDay.nullable(),
 };
-const createBody = z.strictObject({ ...fields, name: fields.name }).partial().required({ name: true });
-const updateBodySchema = z.strictObject(fields).omit({ group: true }).partial();
+export const createBody = z.strictObject({ ...fields, name: fields.name }).partial().required({ name: true });
+export const updateBodySchema = z.strictObject(fields).omit({ group: true }).partial();
 
 export function componentRoutes(deps: AppDeps): Router {
   const r = Router();

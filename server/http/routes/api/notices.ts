@@ -39,8 +39,8 @@ const fields = {
   dismissible: z.boolean(),
   url: z.string().trim().max(2000).nullable(),
 };
-const createBody = z.strictObject(fields).partial().required({ title: true, body: true, level: true });
-const updateBody = z.strictObject(fields).partial();
+export const createBody = z.strictObject(fields).partial().required({ title: true, body: true, level: true });
+export const updateBody = z.strictObject(fields).partial();
 
 export function noticeRoutes(deps: AppDeps): Router {
   const r = Router();

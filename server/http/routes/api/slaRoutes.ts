@@ -12,7 +12,7 @@ import { isoDate, parse } from '../../validate.js';
 // Goals are edited in minutes (null = no commitment); stored in ms.
 const goal = z.number().int().min(1).max(365 * 24 * 60).nullable();
 const goals = z.strictObject({ work_start: goal, temporary_fix: goal, final_fix: goal });
-const policyBody = z.strictObject({ '1': goals, '2': goals, '3': goals, '4': goals });
+export const policyBody = z.strictObject({ '1': goals, '2': goals, '3': goals, '4': goals });
 const toMinutes = (p: Awaited<ReturnType<typeof getSlaPolicy>>) =>
   Object.fromEntries(Object.entries(p).map(([sev, g]) => [sev, Object.fromEntries(Object.entries(g).map(([m, ms]) => [m, ms === null ? null : ms / 60_000]))]));
 

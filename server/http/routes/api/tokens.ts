@@ -13,7 +13,7 @@ import { presentToken } from '../../../presenters/staff.js';
 import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField } from './fields.js';
 
-const createBody = z.strictObject({
+export const createBody = z.strictObject({
   email: emailField,
   password: z.string().min(1, 'is required').max(256),
   name: nameField,

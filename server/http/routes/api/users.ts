@@ -19,8 +19,10 @@ import { parse, uuidParam } from '../../validate.js';
 import { emailField, nameField, passwordField, roleField } from './fields.js';
 
 // Without a role, an invitation gets the least-privileged one.
-const createBody = z.strictObject({ email: emailField, name: nameField, role: roleField.default('observer'), password: passwordField.optional() });
-const updateBody = z.strictObject({ name: nameField.optional(), role: roleField.optional(), active: z.boolean().optional() });
+export const createBody = z.strictObject({ email: emailField, name: nameField, role: roleField.default('observer'), password: passwordField.optional() });
+export const updateBody = z.strictObject({ name: nameField.optional(), role: roleField.optional(), active: z.boolean().optional() });
+
+export const twoFactorPolicyBody = z.strictObject({ required: z.boolean() });
 
 export function userRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -61,7 +63,7 @@ export function userRoutes(deps: AppDeps): Router {
   });
 
   r.put('/settings/two-factor', requireApi('administer'), async (req, res) => {
-    const { required } = parse(z.strictObject({ required: z.boolean() }), req.body);
+    const { required } = parse(twoFactorPolicyBody, req.body);
     await setTwoFactorPolicy(ctxOf(deps, req), required);
     res.json({ required });
   });

@@ -10,6 +10,7 @@ import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { presentWebhook } from '../../../presenters/webhooks.js';
 import { parse, uuidParam } from '../../validate.js';
+import { WEBHOOK_TYPES } from '../../../notify/chatMessages.js';
 
 const fields = {
   url: z.string().trim().url('must be an absolute http(s) URL').max(2000),
@@ -17,8 +18,8 @@ const fields = {
   description: z.string().trim().max(500).nullable(),
   active: z.boolean(),
 };
-const createBody = z.strictObject(fields).partial().required({ url: true });
-const updateBody = z.strictObject(fields).partial();
+export const createBody = z.strictObject({ ...fields, type: z.enum(WEBHOOK_TYPES) }).partial().required({ url: true });
+export const updateBody = z.strictObject(fields).partial();
 
 /** Webhook endpoints (admins only): payloads are signed with the endpoint's secret. */
 export function webhookRoutes(deps: AppDeps): Router {

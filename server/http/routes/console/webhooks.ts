@@ -13,6 +13,8 @@ import { redirectDone } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
 import { presentWebhook } from '../../../presenters/webhooks.js';
 import { parse, uuidParam } from '../../validate.js';
+import { WEBHOOK_TYPES } from '../../../notify/chatMessages.js';
+import { WEBHOOK_TYPE_LABELS } from '../../../presenters/labels.js';
 
 // Console form fields arrive as strings; repeated `components` checkboxes arrive as an array.
 const formFields = z.object({
@@ -30,11 +32,14 @@ const formFields = z.object({
     .pipe(z.array(z.string().uuid('must be components from the list'))),
 });
 
+// The kind is chosen once, when the endpoint is added.
+const createFields = formFields.extend({ type: z.enum(WEBHOOK_TYPES, { message: 'must be one of the listed kinds' }).default('generic') });
+
 type FormBody = Record<string, unknown> | undefined;
 
 interface PageExtras {
   body?: FormBody;
-  created?: { id: string; url: string; secret: string };
+  created?: { id: string; url: string; secret: string | null };
   test?: WebhookTestResult & { id: string };
 }
 
@@ -45,6 +50,7 @@ function row(w: WebhookRow, all: ComponentRow[], test: PageExtras['test']) {
   const names = (w.componentIds ?? []).map((id) => all.find((c) => c.id === id)?.name ?? id);
   return {
     ...presentWebhook(w),
+    typeLabel: WEBHOOK_TYPE_LABELS[w.type] ?? w.type,
     componentNames: w.componentIds ? names.join(', ') : null,
     componentOptions: componentOptions(all, w.componentIds ?? null),
     test: test?.id === w.id ? test : null,
@@ -65,7 +71,12 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
       title: 'Webhooks',
       webhooks: hooks.map((w) => row(w, all, extras.test)),
       created: extras.created ?? null,
-      createForm: { url: str('url'), description: str('description'), componentOptions: componentOptions(all, picked) },
+      createForm: {
+        url: str('url'),
+        description: str('description'),
+        typeOptions: WEBHOOK_TYPES.map((t) => ({ value: t, label: WEBHOOK_TYPE_LABELS[t], selected: t === (str('type') || 'generic') })),
+        componentOptions: componentOptions(all, picked),
+      },
     };
   }
 
@@ -75,10 +86,12 @@ export function webhookConsoleRoutes(deps: AppDeps): Router {
 
   r.post('/webhooks', requireConsole('administer'), async (req, res) => {
     try {
-      const input = parse(formFields, req.body);
+      const input = parse(createFields, req.body);
       const { webhook, secret } = await createWebhook(ctxOf(deps, req), input, targets);
       res.setHeader('Cache-Control', 'no-store');
-      res.status(201).render('pages/webhooks', await page(req, { created: { id: webhook.id, url: webhook.url, secret } }));
+      // Slack and Teams cannot check a signature, so only signed-JSON endpoints are shown their secret.
+      const shown = webhook.type === 'generic' ? secret : null;
+      res.status(201).render('pages/webhooks', await page(req, { created: { id: webhook.id, url: webhook.url, secret: shown } }));
     } catch (err) {
       renderFormError(res, 'pages/webhooks', err, await page(req, { body: req.body ?? {} }));
     }
