@@ -21,6 +21,7 @@ import { componentRoutes } from './http/routes/api/components.js';
 import { incidentRoutes } from './http/routes/api/incidents.js';
 import { slaRoutes } from './http/routes/api/slaRoutes.js';
 import { noticeRoutes } from './http/routes/api/notices.js';
+import { incidentTemplateRoutes } from './http/routes/api/incidentTemplates.js';
 import { calendarRoutes } from './http/routes/public/calendar.js';
 import { feedRoutes } from './http/routes/public/feeds.js';
 import { publicApiRoutes } from './http/routes/public/publicApi.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   api.use(incidentRoutes(deps));
   api.use(slaRoutes(deps));
   api.use(noticeRoutes(deps));
+  api.use(incidentTemplateRoutes(deps));
   api.use(maintenanceRoutes(deps));
   api.use(webhookRoutes(deps));
   app.use('/api/v1', api);
