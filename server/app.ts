@@ -43,6 +43,7 @@ import { staffConsoleRoutes } from './http/routes/console/staff.js';
 import { componentConsoleRoutes } from './http/routes/console/components.js';
 import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
 import { noticeConsoleRoutes } from './http/routes/console/notices.js';
+import { templateConsoleRoutes } from './http/routes/console/templates.js';
 import { webhookRoutes } from './http/routes/api/webhooks.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
 
@@ -125,6 +126,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(deliveryConsoleRoutes(deps));
   consoleRouter.use(componentConsoleRoutes(deps));
   consoleRouter.use(noticeConsoleRoutes(deps));
+  consoleRouter.use(templateConsoleRoutes(deps));
   consoleRouter.use(slaConsoleRoutes(deps));
   consoleRouter.use(incidentConsoleRoutes(deps));
   consoleRouter.use(maintenanceConsoleRoutes(deps));

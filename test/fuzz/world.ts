@@ -54,6 +54,7 @@ export class FuzzWorld {
     await must(api.post('/api/v1/maintenances', { title: 'Planned', body: 'Upgrade.', scheduled_for: '2026-12-06T03:00:00Z', scheduled_until: '2026-12-06T05:00:00Z', components: [apiC.id] }));
     await must(api.post('/api/v1/maintenances', { title: 'Now', body: 'Urgent.', kind: 'unplanned', reason: 'Disk', scheduled_until: '2026-11-29T14:00:00Z' }));
     await must(api.post('/api/v1/notices', { title: 'Notice', body: 'Hello.', level: 'info' }));
+    await must(api.post('/api/v1/incident-templates', { name: 'Outage', title: '{{components}} down', message: 'Since {{time}}.', severity: 2, status: 'identified', components: [{ id: apiC.id, status: 'partial_outage' }] }));
     const now = this.s.clock.now();
     // Inserted directly: address rules for webhooks are not what the fuzz is about.
     await this.db.insert(webhookEndpoints).values({ url: 'http://127.0.0.1:1/hook', secret: 'x'.repeat(32), createdAt: now, updatedAt: now });

@@ -22,6 +22,7 @@ import { formatDuration } from '../../../presenters/durations.js';
 import { presentIncident } from '../../../presenters/incidents.js';
 import { MILESTONE_LABELS } from '../../../presenters/labels.js';
 import { parse, uuidParam } from '../../validate.js';
+import { templateOptions, templatePrefill } from './templatePrefill.js';
 import { componentChangesFrom, createForm, milestoneForm, milestoneQuery, noteForm, severityForm, updateForm } from './incidentForms.js';
 
 const SCRIPTS = ['/socket.io/socket.io.js', '/public/js/console-live.js', '/public/js/local-datetime.js'];
@@ -59,15 +60,16 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
         checked: String(extra.severity ?? '') === String(g.severity),
       })),
       policyJson: JSON.stringify(policy),
-      components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+      components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status, options: componentStatuses.map((s) => ({ value: s, selected: extra[`c.${c.id}`] === s })) })),
       statuses: componentStatuses,
       scripts: ['/public/js/incident-form.js', '/public/js/local-datetime.js'],
-      form: extra,
+      form: { ...extra, quiet: checkbox(extra.quiet) },
+      templates: await templateOptions(deps, extra.template_id),
     };
   }
 
-  r.get('/incidents/new', requireConsole('operate'), async (_req, res) => {
-    res.render('pages/incident-new', await newPage());
+  r.get('/incidents/new', requireConsole('operate'), async (req, res) => {
+    res.render('pages/incident-new', await newPage(await templatePrefill(deps, req.query, 'incident')));
   });
 
   r.post('/incidents', requireConsole('operate'), async (req, res) => {
@@ -80,7 +82,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
     }
   });
 
-  async function detailPage(id: string, extra: Record<string, unknown> = {}) {
+  async function detailPage(id: string, extra: Record<string, unknown> = {}, update: Record<string, unknown> = {}) {
     const now = deps.clock.now();
     const d = await getIncident(db, id);
     const incident = presentIncident(d.incident, d.policy, now, d);
@@ -91,9 +93,11 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
       incident,
       resolved: incident.status === 'resolved',
       timers: milestones.map((m) => ({ key: m, label: MILESTONE_LABELS[m], ...incident.sla[m], recorded: incident.milestones[m], backdated: incident.backdated_milestones[m] })),
-      statuses: incidentStatuses.map((s) => ({ value: s, selected: s === incident.status })),
+      statuses: incidentStatuses.map((s) => ({ value: s, selected: s === (update.status ?? incident.status) })),
       componentStatuses,
-      components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id) })),
+      components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id), options: componentStatuses.map((s) => ({ value: s, selected: update[`c.${c.id}`] === s })) })),
+      update: { ...update, quiet: checkbox(update.quiet) },
+      templates: await templateOptions(deps, update.template_id),
       severities: [1, 2, 3, 4].map((s) => ({ value: s, selected: s === incident.severity })),
       scripts: DETAIL_SCRIPTS,
       ...extra,
@@ -101,7 +105,8 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
   }
 
   r.get('/incidents/:id', requireConsole('read'), async (req, res) => {
-    res.render('pages/incident', await detailPage(parse(uuidParam, req.params.id)));
+    const id = parse(uuidParam, req.params.id);
+    res.render('pages/incident', await detailPage(id, {}, await templatePrefill(deps, req.query, 'update')));
   });
 
   // JSON for the update form's tweet preview (the console has sessions, not bearer tokens).
