@@ -22,6 +22,7 @@ import { incidentRoutes } from './http/routes/api/incidents.js';
 import { slaRoutes } from './http/routes/api/slaRoutes.js';
 import { noticeRoutes } from './http/routes/api/notices.js';
 import { incidentTemplateRoutes } from './http/routes/api/incidentTemplates.js';
+import { postmortemRoutes } from './http/routes/api/postmortems.js';
 import { calendarRoutes } from './http/routes/public/calendar.js';
 import { feedRoutes } from './http/routes/public/feeds.js';
 import { publicApiRoutes } from './http/routes/public/publicApi.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   api.use(slaRoutes(deps));
   api.use(noticeRoutes(deps));
   api.use(incidentTemplateRoutes(deps));
+  api.use(postmortemRoutes(deps));
   api.use(maintenanceRoutes(deps));
   api.use(webhookRoutes(deps));
   app.use('/api/v1', api);

@@ -174,9 +174,11 @@ export const incidents = pgTable(
     slaGoals: jsonb('sla_goals'),
     /** Milestones recorded with a time earlier than when they were entered: who, when and why. */
     backdatedMilestones: jsonb('backdated_milestones').$type<BackdatedMilestones>().notNull().default({}),
-    /** Postmortem in Markdown: a private draft until published (then on the public page and in v2). */
+    /** Postmortem in Markdown: the private draft, and the copy last published (public page and v2). */
+    postmortemDraft: text('postmortem_draft'),
+    postmortemDraftUpdatedAt: ts('postmortem_draft_updated_at'),
     postmortemBody: text('postmortem_body'),
-    postmortemUpdatedAt: ts('postmortem_updated_at'),
+    postmortemBodyUpdatedAt: ts('postmortem_body_updated_at'),
     postmortemPublishedAt: ts('postmortem_published_at'),
     postmortemNotifiedAt: ts('postmortem_notified_at'),
     createdAt: ts('created_at').notNull(),

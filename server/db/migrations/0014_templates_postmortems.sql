@@ -13,7 +13,9 @@ CREATE TABLE "incident_templates" (
 	"updated_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "incidents" ADD COLUMN "postmortem_draft" text;--> statement-breakpoint
+ALTER TABLE "incidents" ADD COLUMN "postmortem_draft_updated_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "postmortem_body" text;--> statement-breakpoint
-ALTER TABLE "incidents" ADD COLUMN "postmortem_updated_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "incidents" ADD COLUMN "postmortem_body_updated_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "postmortem_published_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD COLUMN "postmortem_notified_at" timestamp with time zone;
