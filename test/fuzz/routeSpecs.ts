@@ -50,6 +50,7 @@ const incidentConsole = { quiet: checkbox };
 const slaFields = Object.fromEntries(['1', '2', '3', '4'].flatMap((s) => milestones.map((m) => [`sev${s}_${m}`, minutes])));
 const componentForm = { name: title, description: text, group_id: fc.oneof(fc.constant(''), ref('components')), position: fc.integer({ min: 0, max: 50 }).map(String), status: fc.constantFrom(...componentStatuses), showcase: checkbox, only_show_if_degraded: checkbox };
 const noticeForm = { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: localTime, expire_at: localTime, url: fc.constantFrom('', 'https://example.com/x'), dismissible: checkbox };
+const markdown = fc.oneof(text, fc.constantFrom('# Cause\n\n<script>alert(1)</script> [x](javascript:alert(1))', '```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |'));
 const templateText = fc.oneof(text, fc.constantFrom('{{components}} down since {{time}}', '{{#each x}}{{this}}{{/each}}', '{{{raw}}}'));
 const templateApi = { name: title, title: fc.oneof(templateText, fc.constant(null)), message: templateText, severity: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(null)), status: fc.oneof(fc.constantFrom(...incidentStatuses), fc.constant(null)), components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), custom_tweet: fc.oneof(title, fc.constant(null)), deliver_notifications: bool };
 const templateForm = { name: title, title: fc.oneof(templateText, fc.constant('')), message: templateText, severity: fc.oneof(sevString, fc.constant('')), status: fc.constantFrom(...incidentStatuses, ''), custom_tweet: fc.oneof(title, fc.constant('')), quiet: checkbox };
@@ -79,6 +80,8 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /api/v1/incidents/:id/updates': { body: 'json', fields: { status: fc.constantFrom(...incidentStatuses), message: text, components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), deliver_notifications: bool, reopen: bool, custom_tweet: title, skip_twitter: bool, template_id: ref('incident_templates') } },
   'POST /api/v1/incidents/:id/milestones': { body: 'json', fields: { milestone: fc.constantFrom(...milestones), at: near, message: text } },
   'POST /api/v1/incidents/:id/notes': { body: 'json', fields: { body: text } },
+  'PUT /api/v1/incidents/:id/postmortem': { body: 'json', fields: { body: markdown } },
+  'POST /api/v1/incidents/:id/postmortem/publish': { body: 'json', fields: { notify: bool } },
   'PUT /api/v1/sla-policy': { body: 'json', fields: { '1': goals, '2': goals, '3': goals, '4': goals } },
   'POST /api/v1/notices': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, url: fc.constantFrom('https://example.com', null) } },
   'PATCH /api/v1/notices/:id': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool } },
