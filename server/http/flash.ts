@@ -23,6 +23,8 @@ export const DONE = {
   template_added: 'Template saved.',
   template_saved: 'Template changes saved.',
   template_deleted: 'Template deleted.',
+  postmortem_saved: 'Postmortem draft saved (not public yet).',
+  postmortem_published: 'Postmortem published.',
   sla_policy_saved: 'The SLA policy was saved.',
   sla_policy_confirmed: 'The SLA policy is marked as reviewed.',
   user_saved: 'Staff member saved.',

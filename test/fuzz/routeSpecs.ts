@@ -127,6 +127,8 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/incidents/:id/milestones': { body: 'form', fields: { milestone: fc.constantFrom(...milestones), at: localTime } },
   'POST /console/incidents/:id/severity': { body: 'form', fields: { severity: sevString } },
   'POST /console/incidents/:id/notes': { body: 'form', fields: { body: text } },
+  'POST /console/incidents/:id/postmortem': { body: 'form', fields: { body: markdown, action: fc.constantFrom('save', 'preview', 'other') } },
+  'POST /console/incidents/:id/postmortem/publish': { body: 'form', fields: { notify: checkbox } },
   'POST /console/maintenance': { body: 'form', fields: { ...maintenanceForm, kind: fc.constantFrom('planned', 'unplanned'), components: componentList, notify: checkbox } },
   'POST /console/maintenance/:id/reschedule': { body: 'form', fields: maintenanceForm },
   'POST /console/maintenance/:id/cancel': { body: 'form', fields: { reason: text } },

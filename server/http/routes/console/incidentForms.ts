@@ -51,3 +51,6 @@ export const milestoneForm = z
   }));
 export const severityForm = z.object({ severity });
 export const noteForm = z.object({ body: messageField });
+// The postmortem editor: "preview" renders the typed text without saving it.
+export const postmortemForm = z.object({ body: z.string({ message: 'is required' }).trim().min(1, 'is required').max(50_000, 'must be at most 50000 characters'), action: z.enum(['save', 'preview']).default('save') });
+export const publishForm = z.object({ notify: z.string().optional() }).transform((f) => ({ notify: checkbox(f.notify) }));

@@ -23,7 +23,10 @@ import { presentIncident } from '../../../presenters/incidents.js';
 import { MILESTONE_LABELS } from '../../../presenters/labels.js';
 import { parse, uuidParam } from '../../validate.js';
 import { templateOptions, templatePrefill } from './templatePrefill.js';
-import { componentChangesFrom, createForm, milestoneForm, milestoneQuery, noteForm, severityForm, updateForm } from './incidentForms.js';
+import { componentChangesFrom, createForm, milestoneForm, milestoneQuery, noteForm, postmortemForm, publishForm, severityForm, updateForm } from './incidentForms.js';
+import { publishPostmortem } from '../../../domain/postmortems/publishPostmortem.js';
+import { savePostmortem } from '../../../domain/postmortems/savePostmortem.js';
+import { renderMarkdown } from '../../../presenters/markdown.js';
 
 const SCRIPTS = ['/socket.io/socket.io.js', '/public/js/console-live.js', '/public/js/local-datetime.js'];
 const DETAIL_SCRIPTS = [...SCRIPTS, '/public/js/tweet-preview.js'];
@@ -97,6 +100,10 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
       componentStatuses,
       components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id), options: componentStatuses.map((s) => ({ value: s, selected: update[`c.${c.id}`] === s })) })),
       update: { ...update, quiet: checkbox(update.quiet) },
+      // The editor shows the saved draft and its rendering (the same renderer as the public page).
+      postmortemForm: { body: d.incident.postmortemDraft ?? '' },
+      postmortemPreview: d.incident.postmortemDraft ? renderMarkdown(d.incident.postmortemDraft) : null,
+      postmortemUnpublished: Boolean(d.incident.postmortemDraft) && d.incident.postmortemDraft !== d.incident.postmortemBody,
       templates: await templateOptions(deps, update.template_id),
       severities: [1, 2, 3, 4].map((s) => ({ value: s, selected: s === incident.severity })),
       scripts: DETAIL_SCRIPTS,
@@ -115,7 +122,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
   });
 
   // Each action posts to its own path and comes back to the incident page with its success message.
-  const DONE_BY_PATH: Record<string, DoneKey> = { updates: 'update_posted', milestones: 'milestone_recorded', severity: 'severity_changed', notes: 'note_added' };
+  const DONE_BY_PATH: Record<string, DoneKey> = { updates: 'update_posted', milestones: 'milestone_recorded', severity: 'severity_changed', notes: 'note_added', postmortem: 'postmortem_saved', publish: 'postmortem_published' };
   const action = (fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
     const id = parse(uuidParam, req.params.id);
     try {
@@ -180,6 +187,25 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
     changeIncident(ctxOf(deps, req), id, parse(severityForm, req.body))));
   r.post('/incidents/:id/notes', requireConsole('operate'), action((req, id) =>
     addInternalNote(ctxOf(deps, req), id, parse(noteForm, req.body))));
+
+  // Postmortem editor: "Preview" re-renders the page with the typed text (nothing saved, no JS needed).
+  r.post('/incidents/:id/postmortem', requireConsole('operate'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    try {
+      const form = parse(postmortemForm, req.body);
+      if (form.action === 'preview') {
+        res.render('pages/incident', await detailPage(id, { postmortemForm: { body: form.body }, postmortemPreview: renderMarkdown(form.body), postmortemPreviewing: true }));
+        return;
+      }
+      await savePostmortem(ctxOf(deps, req), id, form);
+      redirectDone(res, `/console/incidents/${id}`, 'postmortem_saved');
+    } catch (err) {
+      const typed = typeof req.body?.body === 'string' ? req.body.body : '';
+      renderFormError(res, 'pages/incident', err, await detailPage(id, { postmortemForm: { body: typed } }));
+    }
+  });
+  r.post('/incidents/:id/postmortem/publish', requireConsole('operate'), action((req, id) =>
+    publishPostmortem(ctxOf(deps, req), id, parse(publishForm, req.body))));
 
   return r;
 }
