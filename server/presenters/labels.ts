@@ -54,3 +54,6 @@ export function statusLabel(value: string | null | undefined): string {
   if (!value) return '';
   return INCIDENT_STATUS_LABELS[value] ?? MAINTENANCE_STATUS_LABELS[value] ?? COMPONENT_STATUS_LABELS[value] ?? value.replace(/_/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }
+
+/** A postmortem's state in the SLA report. */
+export const POSTMORTEM_STATE_LABELS: Record<string, string> = { published: 'Published', draft: 'Draft (not public)', none: 'None' };
