@@ -232,6 +232,13 @@ export const incidents = pgTable(
     slaGoals: jsonb('sla_goals'),
     /** Milestones recorded with a time earlier than when they were entered: who, when and why. */
     backdatedMilestones: jsonb('backdated_milestones').$type<BackdatedMilestones>().notNull().default({}),
+    /** Postmortem in Markdown: the private draft, and the copy last published (public page and v2). */
+    postmortemDraft: text('postmortem_draft'),
+    postmortemDraftUpdatedAt: ts('postmortem_draft_updated_at'),
+    postmortemBody: text('postmortem_body'),
+    postmortemBodyUpdatedAt: ts('postmortem_body_updated_at'),
+    postmortemPublishedAt: ts('postmortem_published_at'),
+    postmortemNotifiedAt: ts('postmortem_notified_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -452,6 +459,25 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   componentIds: jsonb('component_ids').$type<string[] | null>(),
   description: text('description'),
   active: boolean('active').notNull().default(true),
+  createdBy: uuid('created_by'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+export type TemplateComponent = { id: string; status: ComponentStatus };
+
+/** Saved incident texts staff start an incident or an update from; placeholders are filled on use. */
+export const incidentTemplates = pgTable('incident_templates', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  title: text('title'),
+  message: text('message').notNull(),
+  severity: integer('severity'),
+  /** The incident status an update from this template posts (create always starts investigating). */
+  status: text('status', { enum: incidentStatuses }),
+  components: jsonb('components').$type<TemplateComponent[]>().notNull().default([]),
+  customTweet: text('custom_tweet'),
+  deliverNotifications: boolean('deliver_notifications').notNull().default(true),
   createdBy: uuid('created_by'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),

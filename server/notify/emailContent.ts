@@ -34,7 +34,7 @@ const MAINTENANCE_LEAD: Record<string, string> = {
   'maintenance.cancelled': 'This maintenance has been cancelled.',
 };
 
-export const INCIDENT_EVENTS = new Set(['incident.created', 'incident.updated', 'incident.resolved', 'incident.reopened']);
+export const INCIDENT_EVENTS = new Set(['incident.created', 'incident.updated', 'incident.resolved', 'incident.reopened', 'incident.postmortem_published']);
 export const MAINTENANCE_EVENTS = new Set(Object.keys(MAINTENANCE_SUBJECT));
 
 function part(kind: string, subject: string, data: Record<string, unknown>): EventPart {
@@ -47,14 +47,16 @@ async function incidentPart(db: Db, event: OutboxEvent, pageName: string, public
   if (!incident) return null;
   const [update] = event.payload.update_id ? await db.select().from(incidentUpdates).where(eq(incidentUpdates.id, String(event.payload.update_id))) : [];
   const linked = await db.select({ name: components.name }).from(incidentComponents).innerJoin(components, eq(components.id, incidentComponents.componentId)).where(eq(incidentComponents.incidentId, id));
-  const status = update?.status ?? incident.status;
+  const postmortem = event.type === 'incident.postmortem_published';
+  const status = postmortem ? 'postmortem' : (update?.status ?? incident.status);
   const word = event.type === 'incident.reopened' ? 'Reopened' : (STATUS_WORD[status] ?? status);
   return part('incident', `[${pageName}] ${word}: ${incident.title}`, {
     pageName,
     title: incident.title,
     status: word,
-    body: update?.body ?? '',
-    at: humanTime(update?.displayAt ?? incident.reportedAt),
+    // The postmortem's Markdown source reads well as plain text; the page shows it formatted.
+    body: postmortem ? (incident.postmortemBody ?? '') : (update?.body ?? ''),
+    at: humanTime(postmortem ? incident.postmortemBodyUpdatedAt : (update?.displayAt ?? incident.reportedAt)),
     started: humanTime(incident.reportedAt),
     resolved: humanTime(incident.resolvedAt),
     components: linked.map((c) => c.name),

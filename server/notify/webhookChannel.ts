@@ -13,7 +13,7 @@ import { bodyFor, isChatEvent } from './chatMessages.js';
 export const WEBHOOK_CHANNEL = 'webhook';
 export const SEND_TIMEOUT_MS = 10_000;
 
-const INCIDENT_EVENTS = new Set(['incident.created', 'incident.updated', 'incident.resolved', 'incident.reopened']);
+const INCIDENT_EVENTS = new Set(['incident.created', 'incident.updated', 'incident.resolved', 'incident.reopened', 'incident.postmortem_published']);
 const MAINTENANCE_EVENTS = new Set([
   'maintenance.announced',
   'maintenance.reminder_24h',

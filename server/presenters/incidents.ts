@@ -23,6 +23,18 @@ function presentBackdated(marks: BackdatedMilestones) {
 export const presentUpdate = presentPublicUpdate;
 
 /** The staff view of an incident: Statuspage fields plus severity, SLA timers and milestones. */
+/** The postmortem as staff see it: the private draft and the published copy. */
+export function presentStaffPostmortem(i: IncidentRow) {
+  return {
+    draft: i.postmortemDraft,
+    draft_updated_at: iso(i.postmortemDraftUpdatedAt),
+    body: i.postmortemBody,
+    body_updated_at: iso(i.postmortemBodyUpdatedAt),
+    published_at: iso(i.postmortemPublishedAt),
+    notified_at: iso(i.postmortemNotifiedAt),
+  };
+}
+
 export function presentIncident(
   incident: IncidentRow,
   policy: SlaPolicy,
@@ -58,6 +70,7 @@ export function presentIncident(
     backdated_milestones: presentBackdated(incident.backdatedMilestones),
     sla,
     next_deadline_at: iso(nearest),
+    postmortem: presentStaffPostmortem(incident),
     ...(extra.components && { components: extra.components.map((c) => presentComponent(c)) }),
     ...(extra.updates && { incident_updates: extra.updates.map(presentUpdate) }),
     ...(extra.events && {

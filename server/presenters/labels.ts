@@ -57,3 +57,6 @@ export function statusLabel(value: string | null | undefined): string {
 
 /** Kinds of webhook endpoint, as the console names them. */
 export const WEBHOOK_TYPE_LABELS: Record<string, string> = { generic: 'Signed JSON webhook', slack: 'Slack (incoming webhook)', teams: 'Microsoft Teams (workflow webhook)' };
+
+/** A postmortem's state in the SLA report. */
+export const POSTMORTEM_STATE_LABELS: Record<string, string> = { published: 'Published', draft: 'Draft (not public)', none: 'None' };

@@ -32,10 +32,11 @@ export function presentPublicIncident(
   comps: (typeof componentsTable.$inferSelect)[],
   publicUrl: string,
 ) {
+  const published = incident.status === 'resolved' && incident.postmortemPublishedAt !== null && incident.postmortemBody !== null;
   return {
     id: incident.id,
     name: incident.title,
-    status: incident.status,
+    status: published ? ('postmortem' as const) : incident.status,
     impact: impactOf(incident.severity),
     created_at: iso(incident.createdAt),
     updated_at: iso(incident.updatedAt),
@@ -46,6 +47,14 @@ export function presentPublicIncident(
     page_id: PAGE_ID,
     components: comps.map((c) => presentComponent(c)),
     incident_updates: updates.map(presentPublicUpdate),
+    // Statuspage's postmortem fields, present once one is published (drafts stay private).
+    ...(published && {
+      postmortem_body: incident.postmortemBody,
+      postmortem_body_last_updated_at: iso(incident.postmortemBodyUpdatedAt),
+      postmortem_published_at: iso(incident.postmortemPublishedAt),
+      postmortem_ignored: false,
+      postmortem_notified_subscribers: incident.postmortemNotifiedAt !== null,
+    }),
   };
 }
 

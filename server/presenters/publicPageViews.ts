@@ -1,3 +1,4 @@
+import { renderMarkdown } from './markdown.js';
 import { IMPACT_LABELS, statusLabel } from './labels.js';
 import type { PublicIncident } from './publicIncidents.js';
 import type { PublicMaintenance } from './publicMaintenance.js';
@@ -11,7 +12,8 @@ type Update = { status: string; body: string; created_at: string | null; display
 const updateView = (u: Update) => ({ status: statusLabel(u.status), body: u.body, at: u.display_at ?? u.created_at, when: humanTime(u.display_at ?? u.created_at) });
 
 export function incidentPageView(i: PublicIncident) {
-  return { ...i, statusLabel: statusLabel(i.status), impactLabel: IMPACT_LABELS[i.impact] ?? '', updates: i.incident_updates.map(updateView) };
+  const postmortem = 'postmortem_body' in i && i.postmortem_body ? { html: renderMarkdown(i.postmortem_body), at: i.postmortem_body_last_updated_at, when: humanTime(i.postmortem_body_last_updated_at) } : null;
+  return { ...i, statusLabel: statusLabel(i.status), impactLabel: IMPACT_LABELS[i.impact] ?? '', updates: i.incident_updates.map(updateView), postmortem };
 }
 
 export function maintenancePageView(m: PublicMaintenance) {

@@ -54,9 +54,14 @@ export class FuzzWorld {
     const web = await must(api.post('/api/v1/components', { name: 'Web', group_id: group.id }));
     const apiC = await must(api.post('/api/v1/components', { name: 'API' }));
     for (const sev of [1, 3]) await must(api.post('/api/v1/incidents', { title: `Seed ${sev}`, severity: sev, message: 'Looking.', components: [{ id: web.id, status: 'major_outage' }] }));
+    // A resolved incident with a postmortem draft, so the postmortem routes get past "resolve it first".
+    const done = await must(api.post('/api/v1/incidents', { title: 'Seed resolved', severity: 2, message: 'Looking.' }));
+    await must(api.post(`/api/v1/incidents/${done.id}/updates`, { status: 'resolved', message: 'Fixed.' }));
+    await must(api.put(`/api/v1/incidents/${done.id}/postmortem`, { body: '# Cause\n\nDisk full.' }));
     await must(api.post('/api/v1/maintenances', { title: 'Planned', body: 'Upgrade.', scheduled_for: '2026-12-06T03:00:00Z', scheduled_until: '2026-12-06T05:00:00Z', components: [apiC.id] }));
     await must(api.post('/api/v1/maintenances', { title: 'Now', body: 'Urgent.', kind: 'unplanned', reason: 'Disk', scheduled_until: '2026-11-29T14:00:00Z' }));
     await must(api.post('/api/v1/notices', { title: 'Notice', body: 'Hello.', level: 'info' }));
+    await must(api.post('/api/v1/incident-templates', { name: 'Outage', title: '{{components}} down', message: 'Since {{time}}.', severity: 2, status: 'identified', components: [{ id: apiC.id, status: 'partial_outage' }] }));
     const now = this.s.clock.now();
     // Inserted directly: address rules for webhooks are not what the fuzz is about.
     await this.db.insert(webhookEndpoints).values({ url: 'http://127.0.0.1:1/hook', secret: 'x'.repeat(32), createdAt: now, updatedAt: now });

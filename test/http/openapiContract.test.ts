@@ -149,6 +149,18 @@ describe('OpenAPI description of the staff API', () => {
     ok(await admin('post', '/incidents/:id/notes', iid, { body: 'Paged the DB team.' }), 201);
     ok(await admin('get', '/tweet-preview', {}, undefined, `?incident_id=${inc.body.id}&status=monitoring&message=Fixed`), 200);
     ok(await admin('post', '/incidents', {}, { title: 'x', severity: 9, message: 'y' }), 400);
+    const tpl = await admin('post', '/incident-templates', {}, { name: 'Slow checkout', title: 'Checkout is slow', message: 'We are looking into {{components}}.', severity: 2 });
+    ok(tpl, 201);
+    const tid = { id: tpl.body.id };
+    ok(await admin('get', '/incident-templates'), 200);
+    ok(await admin('get', '/incident-templates/:id', tid), 200);
+    ok(await admin('patch', '/incident-templates/:id', tid, { severity: 3 }), 200);
+    ok(await admin('delete', '/incident-templates/:id', tid), 204);
+    const pm = await admin('post', '/incidents', {}, { title: 'Login errors', severity: 3, message: 'Looking.' });
+    ok(pm, 201);
+    for (const milestone of ['work_start', 'temporary_fix', 'final_fix']) ok(await admin('post', '/incidents/:id/milestones', { id: pm.body.id }, { milestone }), 201);
+    ok(await admin('put', '/incidents/:id/postmortem', { id: pm.body.id }, { body: '## What happened\n\nA bad deploy.' }), 200);
+    ok(await admin('post', '/incidents/:id/postmortem/publish', { id: pm.body.id }, { notify: false }), 200);
 
     ok(await admin('get', '/sla-policy'), 200);
     const policy = (await admin('get', '/sla-policy')).body.policy;

@@ -60,6 +60,14 @@ const INCIDENT: Record<string, Kind> = {
   components: 'array',
   incident_updates: 'array',
 };
+// Present once a postmortem is published (statuspage-v2-shapes.md "Published postmortems add …").
+const POSTMORTEM: Record<string, Kind> = {
+  postmortem_body: 'string',
+  postmortem_body_last_updated_at: 'iso',
+  postmortem_published_at: 'iso',
+  postmortem_ignored: 'bool',
+  postmortem_notified_subscribers: 'bool',
+};
 const UPDATE: Record<string, Kind> = {
   id: 'string',
   incident_id: 'string',
@@ -161,6 +169,7 @@ function checkNewestFirst(updates: any[], where: string) {
 
 function checkIncident(i: any, where: string) {
   checkFields(i, INCIDENT, where);
+  if (i.status === 'postmortem') checkFields(i, POSTMORTEM, where);
   expect(INCIDENT_STATUSES, `${where}.status`).to.include(i.status);
   expect(IMPACTS, `${where}.impact`).to.include(i.impact);
   if (i.status !== 'monitoring' && i.status !== 'resolved' && i.status !== 'postmortem') expect(i.monitoring_at, `${where}.monitoring_at`).to.equal(null);
@@ -354,5 +363,23 @@ describe('Statuspage v2 shapes (../shared/statuspage-v2-shapes.md) and no staff-
       expect(res.text.toLowerCase(), p).not.to.include(email.toLowerCase());
       expect(res.text.toLowerCase(), p).not.to.include(adminEmail.toLowerCase());
     }
+  });
+
+  it('a published postmortem adds the Statuspage postmortem fields (status postmortem); a draft never shows', async () => {
+    const api = new Client(s.baseUrl, (await staff('regular')).token);
+    expect((await api.post(`/api/v1/incidents/${incidentId}/updates`, { status: 'resolved', message: 'Fixed' })).status).to.equal(201);
+    expect((await api.put(`/api/v1/incidents/${incidentId}/postmortem`, { body: 'SECRET-DRAFT' })).status).to.equal(200);
+    await s.runtime.dispatcher.drain();
+    await s.runtime.snapshot.rebuild();
+    for (const p of ['incidents.json', 'summary.json']) expect((await anon().get(`/api/v2/${p}`)).text, p).not.to.include('SECRET-DRAFT');
+    expect((await api.put(`/api/v1/incidents/${incidentId}/postmortem`, { body: '## Cause\n\nA full disk.' })).status).to.equal(200);
+    expect((await api.post(`/api/v1/incidents/${incidentId}/postmortem/publish`, { notify: false })).status).to.equal(200);
+    await s.runtime.dispatcher.drain();
+    await s.runtime.snapshot.rebuild();
+    const inc = (await anon().get('/api/v2/incidents.json')).body.incidents.find((i: any) => i.id === incidentId);
+    checkIncident(inc, 'incidents.json incident');
+    expect(inc).to.include({ status: 'postmortem', postmortem_body: '## Cause\n\nA full disk.', postmortem_ignored: false, postmortem_notified_subscribers: false });
+    const unresolved = (await anon().get('/api/v2/incidents/unresolved.json')).body.incidents.map((x: any) => x.id);
+    expect(unresolved).not.to.include(incidentId);
   });
 });

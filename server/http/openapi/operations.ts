@@ -10,6 +10,8 @@ import { policyBody, reportQuery } from '../routes/api/slaRoutes.js';
 import * as tokensApi from '../routes/api/tokens.js';
 import * as usersApi from '../routes/api/users.js';
 import * as webhooksApi from '../routes/api/webhooks.js';
+import * as postmortemsApi from '../routes/api/postmortems.js';
+import * as templateFields from '../routes/api/templateFields.js';
 import * as r from './responses.js';
 
 export type Permission = 'read' | 'operate' | 'administer' | 'none';
@@ -39,6 +41,7 @@ const tweetPreview = z.looseObject({ text: z.string(), length: z.number().int(),
 const webhookTest = z.looseObject({ status: z.number().int().nullable(), ok: z.boolean(), response_ms: z.number(), error: z.string().optional() });
 const session = z.looseObject({ id: z.string(), current: z.boolean(), created_at: z.iso.datetime(), last_seen_at: z.iso.datetime().nullable(), expires_at: z.iso.datetime(), user_agent: z.string().nullable() }).meta({ id: 'Session' });
 const twoFactorPolicy = z.looseObject({ required: z.boolean() });
+const template = z.looseObject({ id: z.string(), name: z.string(), title: z.string().nullable(), message: z.string(), severity: z.number().int().nullable(), created_at: z.iso.datetime(), updated_at: z.iso.datetime() }).meta({ id: 'IncidentTemplate' });
 const retried = z.looseObject({ delivery: z.looseObject({ id: z.number().int(), status: z.string(), next_attempt_at: z.iso.datetime() }) });
 
 /** Every staff route under /api/v1; test/http/openapiContract.test.ts fails when one is missing. */
@@ -50,6 +53,13 @@ export const OPERATIONS: Operation[] = [
   { method: 'get', path: '/users', summary: 'List staff', tag: 'Staff', permission: 'administer', responses: { 200: r.list('users', r.user) } },
   { method: 'post', path: '/users', summary: 'Invite or add a staff member', tag: 'Staff', permission: 'administer', body: usersApi.createBody, responses: { 201: z.looseObject({ user: r.user, invite_url: z.string().nullable() }) } },
   { method: 'patch', path: '/users/:id', summary: 'Change a staff member’s name, role or active flag', tag: 'Staff', permission: 'administer', body: usersApi.updateBody, responses: { 200: z.looseObject({ user: r.user }) } },
+  { method: 'get', path: '/incident-templates', summary: 'List incident templates', tag: 'Incident templates', permission: 'read', responses: { 200: r.list('incident_templates', template) } },
+  { method: 'post', path: '/incident-templates', summary: 'Save an incident template ({{components}} and {{time}} are filled in when used)', tag: 'Incident templates', permission: 'operate', body: templateFields.createTemplateBody, responses: { 201: template } },
+  { method: 'get', path: '/incident-templates/:id', summary: 'One incident template', tag: 'Incident templates', permission: 'read', responses: { 200: template } },
+  { method: 'patch', path: '/incident-templates/:id', summary: 'Change an incident template', tag: 'Incident templates', permission: 'operate', body: templateFields.updateTemplateBody, responses: { 200: template } },
+  { method: 'delete', path: '/incident-templates/:id', summary: 'Delete an incident template', tag: 'Incident templates', permission: 'operate', responses: { 204: null } },
+  { method: 'put', path: '/incidents/:id/postmortem', summary: 'Save the postmortem draft (Markdown) of a resolved incident', tag: 'Incidents', permission: 'operate', body: postmortemsApi.saveBody, responses: { 200: r.incident } },
+  { method: 'post', path: '/incidents/:id/postmortem/publish', summary: 'Publish the postmortem (optionally notifying subscribers)', tag: 'Incidents', permission: 'operate', body: postmortemsApi.publishBody, responses: { 200: r.incident } },
   { method: 'get', path: '/me/sessions', summary: 'Your console sessions', tag: 'Access', permission: 'read', responses: { 200: r.list('sessions', session) } },
   { method: 'delete', path: '/me/sessions/:id', summary: 'End one of your console sessions', tag: 'Access', permission: 'read', responses: { 204: null } },
   { method: 'delete', path: '/users/:id/sessions', summary: 'End every console session of a staff member', tag: 'Staff', permission: 'administer', responses: { 200: z.looseObject({ sessions_ended: z.number().int() }) } },

@@ -13,6 +13,7 @@ import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { presentIncident, presentUpdate } from '../../../presenters/incidents.js';
 import { parse, uuidParam } from '../../validate.js';
+import { withTemplate } from './templateFields.js';
 import { createIncidentBody, listQuery, messageField, milestoneBody, patchBody, updateBody } from './incidentFields.js';
 
 export function incidentRoutes(deps: AppDeps): Router {
@@ -31,7 +32,7 @@ export function incidentRoutes(deps: AppDeps): Router {
 
   r.post('/incidents', requireApi('operate'), async (req, res) => {
     const ctx = ctxOf(deps, req);
-    const incident = await createIncident(ctx, parse(createIncidentBody, req.body));
+    const incident = await createIncident(ctx, parse(createIncidentBody, await withTemplate(deps, 'incident', req.body)));
     res.status(201).json(await detail(incident.id, ctx.now));
   });
 
@@ -49,7 +50,7 @@ export function incidentRoutes(deps: AppDeps): Router {
   r.post('/incidents/:id/updates', requireApi('operate'), async (req, res) => {
     const ctx = ctxOf(deps, req);
     const id = parse(uuidParam, req.params.id);
-    const update = await postIncidentUpdate(ctx, id, parse(updateBody, req.body));
+    const update = await postIncidentUpdate(ctx, id, parse(updateBody, await withTemplate(deps, 'update', req.body)));
     res.status(201).json({ incident_update: presentUpdate(update), incident: await detail(id, ctx.now) });
   });
 

@@ -23,12 +23,12 @@ export function componentChangesFrom(body: Record<string, unknown> | undefined) 
   });
 }
 
-export const createForm = z
-  .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional() })
-  .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet) }));
-
 // An empty "Tweet" box means "use the generated tweet".
 const tweetBox = z.preprocess((v) => (typeof v === 'string' && v.trim() ? v : undefined), customTweetField.optional());
+
+export const createForm = z
+  .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional(), custom_tweet: tweetBox })
+  .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet), custom_tweet: f.custom_tweet }));
 
 export const updateForm = z
   .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional(), custom_tweet: tweetBox, skip_twitter: z.string().optional() })
@@ -51,3 +51,6 @@ export const milestoneForm = z
   }));
 export const severityForm = z.object({ severity });
 export const noteForm = z.object({ body: messageField });
+// The postmortem editor: "preview" renders the typed text without saving it.
+export const postmortemForm = z.object({ body: z.string({ message: 'is required' }).trim().min(1, 'is required').max(50_000, 'must be at most 50000 characters'), action: z.enum(['save', 'preview']).default('save') });
+export const publishForm = z.object({ notify: z.string().optional() }).transform((f) => ({ notify: checkbox(f.notify) }));

@@ -22,7 +22,11 @@ import { formatDuration } from '../../../presenters/durations.js';
 import { presentIncident } from '../../../presenters/incidents.js';
 import { MILESTONE_LABELS } from '../../../presenters/labels.js';
 import { parse, uuidParam } from '../../validate.js';
-import { componentChangesFrom, createForm, milestoneForm, milestoneQuery, noteForm, severityForm, updateForm } from './incidentForms.js';
+import { templateOptions, templatePrefill } from './templatePrefill.js';
+import { componentChangesFrom, createForm, milestoneForm, milestoneQuery, noteForm, postmortemForm, publishForm, severityForm, updateForm } from './incidentForms.js';
+import { publishPostmortem } from '../../../domain/postmortems/publishPostmortem.js';
+import { savePostmortem } from '../../../domain/postmortems/savePostmortem.js';
+import { renderMarkdown } from '../../../presenters/markdown.js';
 
 const SCRIPTS = ['/socket.io/socket.io.js', '/public/js/console-live.js', '/public/js/local-datetime.js'];
 const DETAIL_SCRIPTS = [...SCRIPTS, '/public/js/tweet-preview.js'];
@@ -59,15 +63,16 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
         checked: String(extra.severity ?? '') === String(g.severity),
       })),
       policyJson: JSON.stringify(policy),
-      components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status })),
+      components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status, options: componentStatuses.map((s) => ({ value: s, selected: extra[`c.${c.id}`] === s })) })),
       statuses: componentStatuses,
       scripts: ['/public/js/incident-form.js', '/public/js/local-datetime.js'],
-      form: extra,
+      form: { ...extra, quiet: checkbox(extra.quiet) },
+      templates: await templateOptions(deps, extra.template_id),
     };
   }
 
-  r.get('/incidents/new', requireConsole('operate'), async (_req, res) => {
-    res.render('pages/incident-new', await newPage());
+  r.get('/incidents/new', requireConsole('operate'), async (req, res) => {
+    res.render('pages/incident-new', await newPage(await templatePrefill(deps, req.query, 'incident')));
   });
 
   r.post('/incidents', requireConsole('operate'), async (req, res) => {
@@ -80,7 +85,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
     }
   });
 
-  async function detailPage(id: string, extra: Record<string, unknown> = {}) {
+  async function detailPage(id: string, extra: Record<string, unknown> = {}, update: Record<string, unknown> = {}) {
     const now = deps.clock.now();
     const d = await getIncident(db, id);
     const incident = presentIncident(d.incident, d.policy, now, d);
@@ -91,9 +96,15 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
       incident,
       resolved: incident.status === 'resolved',
       timers: milestones.map((m) => ({ key: m, label: MILESTONE_LABELS[m], ...incident.sla[m], recorded: incident.milestones[m], backdated: incident.backdated_milestones[m] })),
-      statuses: incidentStatuses.map((s) => ({ value: s, selected: s === incident.status })),
+      statuses: incidentStatuses.map((s) => ({ value: s, selected: s === (update.status ?? incident.status) })),
       componentStatuses,
-      components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id) })),
+      components: all.map((c) => ({ id: c.id, name: c.name, status: c.status, linked: linked.has(c.id), options: componentStatuses.map((s) => ({ value: s, selected: update[`c.${c.id}`] === s })) })),
+      update: { ...update, quiet: checkbox(update.quiet) },
+      // The editor shows the saved draft and its rendering (the same renderer as the public page).
+      postmortemForm: { body: d.incident.postmortemDraft ?? '' },
+      postmortemPreview: d.incident.postmortemDraft ? renderMarkdown(d.incident.postmortemDraft) : null,
+      postmortemUnpublished: Boolean(d.incident.postmortemDraft) && d.incident.postmortemDraft !== d.incident.postmortemBody,
+      templates: await templateOptions(deps, update.template_id),
       severities: [1, 2, 3, 4].map((s) => ({ value: s, selected: s === incident.severity })),
       scripts: DETAIL_SCRIPTS,
       ...extra,
@@ -101,7 +112,8 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
   }
 
   r.get('/incidents/:id', requireConsole('read'), async (req, res) => {
-    res.render('pages/incident', await detailPage(parse(uuidParam, req.params.id)));
+    const id = parse(uuidParam, req.params.id);
+    res.render('pages/incident', await detailPage(id, {}, await templatePrefill(deps, req.query, 'update')));
   });
 
   // JSON for the update form's tweet preview (the console has sessions, not bearer tokens).
@@ -110,7 +122,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
   });
 
   // Each action posts to its own path and comes back to the incident page with its success message.
-  const DONE_BY_PATH: Record<string, DoneKey> = { updates: 'update_posted', milestones: 'milestone_recorded', severity: 'severity_changed', notes: 'note_added' };
+  const DONE_BY_PATH: Record<string, DoneKey> = { updates: 'update_posted', milestones: 'milestone_recorded', severity: 'severity_changed', notes: 'note_added', postmortem: 'postmortem_saved', publish: 'postmortem_published' };
   const action = (fn: (req: Request, id: string) => Promise<unknown>) => async (req: Request, res: Response) => {
     const id = parse(uuidParam, req.params.id);
     try {
@@ -175,6 +187,25 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
     changeIncident(ctxOf(deps, req), id, parse(severityForm, req.body))));
   r.post('/incidents/:id/notes', requireConsole('operate'), action((req, id) =>
     addInternalNote(ctxOf(deps, req), id, parse(noteForm, req.body))));
+
+  // Postmortem editor: "Preview" re-renders the page with the typed text (nothing saved, no JS needed).
+  r.post('/incidents/:id/postmortem', requireConsole('operate'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    try {
+      const form = parse(postmortemForm, req.body);
+      if (form.action === 'preview') {
+        res.render('pages/incident', await detailPage(id, { postmortemForm: { body: form.body }, postmortemPreview: renderMarkdown(form.body), postmortemPreviewing: true }));
+        return;
+      }
+      await savePostmortem(ctxOf(deps, req), id, form);
+      redirectDone(res, `/console/incidents/${id}`, 'postmortem_saved');
+    } catch (err) {
+      const typed = typeof req.body?.body === 'string' ? req.body.body : '';
+      renderFormError(res, 'pages/incident', err, await detailPage(id, { postmortemForm: { body: typed } }));
+    }
+  });
+  r.post('/incidents/:id/postmortem/publish', requireConsole('operate'), action((req, id) =>
+    publishPostmortem(ctxOf(deps, req), id, parse(publishForm, req.body))));
 
   return r;
 }

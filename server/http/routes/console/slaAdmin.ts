@@ -4,6 +4,11 @@ import { invalid } from '../../../domain/errors.js';
 import { milestones, type Milestone, type SlaPolicy } from '../../../domain/incidents/sla.js';
 import { listBackdatedMilestones } from '../../../domain/incidents/listBackdatedMilestones.js';
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
+import { loadPostmortemCoverage } from '../../../domain/postmortems/loadPostmortemCoverage.js';
+
+type Coverage = Awaited<ReturnType<typeof loadPostmortemCoverage>>;
+const withLabel = <T extends { postmortem: string }>(i: T) => ({ ...i, postmortemLabel: POSTMORTEM_STATE_LABELS[i.postmortem] ?? i.postmortem });
+const postmortemView = (c: Coverage) => ({ incidents: c.incidents.map(withLabel), missing: c.missing.map(withLabel) });
 import { slaReportCsv, type SeverityRow } from '../../../domain/incidents/slaReport.js';
 import { confirmSlaPolicy } from '../../../domain/settings/confirmSlaPolicy.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
@@ -14,7 +19,7 @@ import { redirectDone } from '../../flash.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
 import { formatDuration } from '../../../presenters/durations.js';
-import { MILESTONE_LABELS } from '../../../presenters/labels.js';
+import { MILESTONE_LABELS, POSTMORTEM_STATE_LABELS } from '../../../presenters/labels.js';
 import { reportQuery, reportRange } from '../api/slaRoutes.js';
 
 const SEVERITIES = ['1', '2', '3', '4'] as const;
@@ -143,6 +148,7 @@ export function slaConsoleRoutes(deps: AppDeps): Router {
         severities: reportView(rows),
         backdated: (await listBackdatedMilestones(deps.database.db, range)).map((b) => ({ ...b, label: MILESTONE_LABELS[b.milestone] })),
         csvUrl: `/console/reports/sla.csv?${csvQuery}`,
+        postmortems: postmortemView(await loadPostmortemCoverage(deps.database.db, range)),
       });
     } catch (err) {
       renderFormError(res, 'pages/sla-report', err, { title: 'SLA report', form: typed });
