@@ -42,11 +42,18 @@ const schema = z.object({
   TWITTER_ACCESS_TOKEN: z.string().min(1).optional(),
   TWITTER_ACCESS_SECRET: z.string().min(1).optional(),
   TWITTER_API_BASE_URL: z.string().url('must be an absolute URL such as https://api.x.com').optional(),
+  // Backups (README "Backups and restore"): none are taken without a passphrase.
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  BACKUP_SCHEDULE: z
+    .string()
+    .regex(/^\S+(\s+\S+){4,5}$/, 'must be a cron expression such as "0 * * * *"')
+    .default('0 * * * *'),
 });
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string };
 
 export class ConfigError extends Error {}
 
@@ -70,5 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');
-  return { ...c, publicUrl };
+  // Next to the embedded database by default (a server-backed Beacon has DATA_DIR too).
+  const backupDir = c.BACKUP_DIR ?? `${c.DATA_DIR.replace(/\/+$/, '')}/backups`;
+  return { ...c, publicUrl, backupDir };
 }
