@@ -44,6 +44,8 @@ import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
 import { noticeConsoleRoutes } from './http/routes/console/notices.js';
 import { webhookRoutes } from './http/routes/api/webhooks.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
+import { backupConsoleRoutes } from './http/routes/console/backups.js';
+import { BackupJobs } from './backup/backupJobs.js';
 
 export { ROOT };
 
@@ -53,7 +55,7 @@ export interface AppHooks {
 }
 
 /** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }, health: Health = Object.assign(new Health(), { started: true })): Express {
+export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }, health: Health = Object.assign(new Health(), { started: true }), backups: BackupJobs = new BackupJobs(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.TRUST_PROXY);
@@ -128,6 +130,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(maintenanceConsoleRoutes(deps));
   consoleRouter.use(maintenanceWindowConsoleRoutes(deps));
   consoleRouter.use(webhookConsoleRoutes(deps));
+  consoleRouter.use(backupConsoleRoutes(deps, backups));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 

@@ -49,6 +49,8 @@ const schema = z.object({
     .string()
     .regex(/^\S+(\s+\S+){4,5}$/, 'must be a cron expression such as "0 * * * *"')
     .default('0 * * * *'),
+  // A staff alert is raised once when the newest backup is older than this.
+  BACKUP_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(100_000).default(120),
 });
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;

@@ -23,9 +23,14 @@ export interface BackupFile extends BackupEntry {
 
 /** The backups in `dir`, oldest first; other files are none of our business. */
 export function listBackups(dir: string): BackupFile[] {
-  if (!fs.existsSync(dir)) return [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return []; // missing, or not a directory: no backups (taking one reports why)
+  }
   const out: BackupFile[] = [];
-  for (const name of fs.readdirSync(dir)) {
+  for (const name of names) {
     const takenAt = parseBackupFileName(name);
     if (!takenAt) continue;
     const file = path.join(dir, name);
