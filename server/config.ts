@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const bool = z
@@ -47,7 +48,7 @@ const schema = z.object({
   BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
   BACKUP_SCHEDULE: z
     .string()
-    .regex(/^\S+(\s+\S+){4,5}$/, 'must be a cron expression such as "0 * * * *"')
+    .refine((v) => /^\S+(\s+\S+){4,5}$/.test(v) && cron.validate(v), 'must be a cron expression such as "0 * * * *"')
     .default('0 * * * *'),
   // A staff alert is raised once when the newest backup is older than this.
   BACKUP_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(100_000).default(120),

@@ -9,6 +9,10 @@ describe('configuration', () => {
     expect(c.DATA_DIR).to.equal('./data');
     expect(c.DATABASE_URL).to.equal(undefined);
     expect(c.publicUrl).to.equal('http://127.0.0.1:3000');
+    expect(c.BACKUP_PASSPHRASE).to.equal(undefined); // no passphrase, no backups
+    expect(c.BACKUP_SCHEDULE).to.equal('0 * * * *');
+    expect(c.backupDir).to.equal('./data/backups');
+    expect(loadConfig({ DATA_DIR: '/var/lib/beacon/', BACKUP_DIR: '' }).backupDir).to.equal('/var/lib/beacon/backups');
   });
 
   const bad: Array<[Record<string, string>, string]> = [
@@ -21,6 +25,9 @@ describe('configuration', () => {
     [{ BOOTSTRAP_ADMIN_EMAIL: 'not-an-email', BOOTSTRAP_ADMIN_PASSWORD: 'longenough' }, 'BOOTSTRAP_ADMIN_EMAIL'],
     [{ BOOTSTRAP_ADMIN_EMAIL: 'a@example.com' }, 'BOOTSTRAP_ADMIN_PASSWORD'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ BACKUP_SCHEDULE: 'hourly' }, 'BACKUP_SCHEDULE'],
+    [{ BACKUP_SCHEDULE: '0 25 * * *' }, 'BACKUP_SCHEDULE'],
+    [{ BACKUP_PASSPHRASE: 'short' }, 'BACKUP_PASSPHRASE'],
   ];
   for (const [env, name] of bad) {
     it(`stops with a message naming ${name} for ${JSON.stringify(env)}`, () => {

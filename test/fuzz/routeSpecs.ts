@@ -125,6 +125,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/webhooks/:id': { body: 'form', fields: { ...webhookForm, active: checkbox } },
   'POST /console/webhooks/:id/delete': { body: 'none' },
   'POST /console/webhooks/:id/test': { body: 'none' },
+  'POST /console/backups': { body: 'none' },
 };
 
 /** The table a `:id` in a path names (the segment before it); unknown segments fail the test. */
