@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { openDatabase, runMigrations } from '../../server/db/client.js';
 import { runBackup } from '../../server/backup/runBackup.js';
 import { restoreBackup } from '../../server/backup/restoreBackup.js';
+import { takeBackup } from '../../server/backup/takeBackup.js';
 
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 10_000);
 const ADMIN = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -42,6 +43,7 @@ console.log(`seeded ${INCIDENTS} incidents in ${ms(t)}`);
 t = performance.now();
 const { file, rows } = await runBackup(lite, { dir: path.join(dir, 'backups'), passphrase: PASS }, new Date());
 console.log(`backup from PGlite: ${rows} rows, ${mb(file.size)} encrypted, ${ms(t)}`);
+console.log(`(the same snapshot before compression and encryption: ${mb((await takeBackup(lite, new Date())).data.byteLength)})`);
 
 const name = `beacon_bench_${crypto.randomBytes(3).toString('hex')}`;
 const admin = new pg.Client({ connectionString: ADMIN });
