@@ -9,6 +9,7 @@ import { components } from '../../server/db/schema.js';
 import { lockDataDir } from '../../server/db/dataDirLock.js';
 import { listBackups } from '../../server/backup/backupFiles.js';
 import { contents, freshPostgres, PASSPHRASE } from './backupSupport.js';
+import { startBeacon, waitFor } from '../support/beaconProcess.js';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -85,6 +86,21 @@ describe('npm run backup / npm run restore (the commands)', function () {
       expect(forced.code, forced.stderr).to.equal(0);
     } finally {
       await pg.drop();
+    }
+  });
+
+  it('a running Beacon backs up on BACKUP_SCHEDULE, while `npm run backup` on its DATA_DIR refuses', async () => {
+    const liveDir = path.join(dir, 'live');
+    const liveBackups = path.join(dir, 'live-backups');
+    const beacon = startBeacon({ DATA_DIR: liveDir, BACKUP_DIR: liveBackups, BACKUP_PASSPHRASE: PASSPHRASE, BACKUP_SCHEDULE: '*/2 * * * * *' });
+    try {
+      await beacon.waitForOutput('HTTP port open');
+      await waitFor('a scheduled backup', () => listBackups(liveBackups).length > 0, 60_000);
+      const r = await cli('backup', [], { DATA_DIR: liveDir, BACKUP_DIR: liveBackups, BACKUP_PASSPHRASE: PASSPHRASE });
+      expect(r.code).to.equal(73);
+      expect(r.stderr).to.match(/Beacon is running on DATA_DIR/);
+    } finally {
+      await beacon.kill();
     }
   });
 });
