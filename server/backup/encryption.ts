@@ -24,6 +24,7 @@ export async function decrypt(data: Uint8Array, passphrase: string): Promise<Uin
     return plain as Uint8Array;
   } catch (e) {
     const why = (e as Error).message ?? String(e);
+    if (/does not conform|Unknown ASCII armor|Misformed armored/i.test(why)) throw new DecryptError(`This file is not an encrypted Beacon backup (not an OpenPGP message).`);
     if (/passphrase|session key|decrypt/i.test(why) && !/integrity|modification|tag|mdc/i.test(why)) {
       throw new DecryptError(`Could not decrypt the backup: wrong BACKUP_PASSPHRASE, or the file is damaged (${why}).`);
     }
