@@ -53,6 +53,8 @@ import { templateConsoleRoutes } from './http/routes/console/templates.js';
 import { webhookRoutes } from './http/routes/api/webhooks.js';
 import { openApiRoutes } from './http/routes/api/openapi.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
+import { backupConsoleRoutes } from './http/routes/console/backups.js';
+import { BackupJobs } from './backup/backupJobs.js';
 
 export { ROOT };
 
@@ -62,7 +64,7 @@ export interface AppHooks {
 }
 
 /** Builds the Express app without listening, so tests drive it in-process. */
-export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }, health: Health = Object.assign(new Health(), { started: true })): Express {
+export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metrics, hooks: AppHooks = { afterWrite: () => {} }, health: Health = Object.assign(new Health(), { started: true }), backups: BackupJobs = new BackupJobs(deps)): Express {
   const app = express();
   app.disable('x-powered-by');
   // One hop: req.ip is the address our reverse proxy appended to X-Forwarded-For, not the leftmost
@@ -151,6 +153,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(maintenanceConsoleRoutes(deps));
   consoleRouter.use(maintenanceWindowConsoleRoutes(deps));
   consoleRouter.use(webhookConsoleRoutes(deps));
+  consoleRouter.use(backupConsoleRoutes(deps, backups));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 

@@ -1,3 +1,4 @@
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const bool = z
@@ -49,11 +50,20 @@ const schema = z.object({
   SIGN_IN_ATTEMPTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   // Ceiling on confirmation mails requested per minute, across all clients.
   CONFIRMATION_MAILS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(100),
+  // Backups (README "Backups and restore"): none are taken without a passphrase.
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_PASSPHRASE: z.string().min(12, 'must be at least 12 characters').optional(),
+  BACKUP_SCHEDULE: z
+    .string()
+    .refine((v) => /^\S+(\s+\S+){4,5}$/.test(v) && cron.validate(v), 'must be a cron expression such as "0 * * * *"')
+    .default('0 * * * *'),
+  // A staff alert is raised once when the newest backup is older than this.
+  BACKUP_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(100_000).default(120),
 });
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string };
 
 export class ConfigError extends Error {}
 
@@ -77,5 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');
-  return { ...c, publicUrl };
+  // Next to the embedded database by default (a server-backed Beacon has DATA_DIR too).
+  const backupDir = c.BACKUP_DIR ?? `${c.DATA_DIR.replace(/\/+$/, '')}/backups`;
+  return { ...c, publicUrl, backupDir };
 }

@@ -16,6 +16,7 @@ import { liveStatusFragment } from './http/routes/public/statusPage.js';
 import { uptimeToday } from './presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
 import { fastPath } from './http/fastPath.js';
+import { BackupJobs } from './backup/backupJobs.js';
 
 export interface Runtime {
   server: http.Server;
@@ -24,6 +25,7 @@ export interface Runtime {
   slaWatcher: SlaWatcher;
   maintenanceWatcher: MaintenanceWatcher;
   snapshot: SnapshotStore;
+  backups: BackupJobs;
   /** Readiness: `started` turns true when startBackground() has finished. */
   health: Health;
   /** Starts polling, timers and cron (tests drive these by hand instead). */
@@ -38,8 +40,10 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
   const health = new Health();
   metrics.watchHealth(health, Boolean(deps.config.REDIS_URL));
+  const backups = new BackupJobs(deps);
+  metrics.watchBackups(() => backups.latest(), deps.clock);
   const hooks = { afterWrite: () => {} };
-  const app = createApp(deps, snapshot, metrics, hooks, health);
+  const app = createApp(deps, snapshot, metrics, hooks, health, backups);
   const server = http.createServer(fastPath(snapshot, app));
   gateway = new RealtimeGateway(server, deps);
   // After each rebuild: render the live part of the page once and broadcast it with the sequence.
@@ -90,6 +94,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     slaWatcher,
     maintenanceWatcher,
     snapshot,
+    backups,
     health,
     async startBackground() {
       // Never awaited: Redis connects in the background, so a missing Redis cannot hold up the
@@ -105,6 +110,13 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         [
           { name: 'sla-warnings', schedule: '* * * * *', run: () => slaWatcher.tick() },
           { name: 'maintenance-notices', schedule: '* * * * *', run: () => maintenanceWatcher.tick() },
+          // Backups only with a passphrase (README "Backups and restore"); the failure alert is raised inside.
+          ...(backups.enabled
+            ? [
+                { name: 'backup', schedule: deps.config.BACKUP_SCHEDULE, run: () => backups.backupNow() },
+                { name: 'backup-overdue', schedule: '*/5 * * * *', run: () => backups.checkOverdue() },
+              ]
+            : []),
         ],
         deps.logger,
       );

@@ -13,6 +13,10 @@ describe('configuration', () => {
     expect(c.SIGN_IN_ATTEMPTS_PER_MINUTE).to.equal(20);
     expect(c.CONFIRMATION_MAILS_PER_MINUTE).to.equal(100);
     expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE: 'true' }).WEBHOOK_ALLOW_PRIVATE).to.equal(true);
+    expect(c.BACKUP_PASSPHRASE).to.equal(undefined); // no passphrase, no backups
+    expect(c.BACKUP_SCHEDULE).to.equal('0 * * * *');
+    expect(c.backupDir).to.equal('./data/backups');
+    expect(loadConfig({ DATA_DIR: '/var/lib/beacon/', BACKUP_DIR: '' }).backupDir).to.equal('/var/lib/beacon/backups');
   });
 
   const bad: Array<[Record<string, string>, string]> = [
@@ -28,6 +32,9 @@ describe('configuration', () => {
     [{ WEBHOOK_ALLOW_PRIVATE: 'maybe' }, 'WEBHOOK_ALLOW_PRIVATE'],
     [{ SIGN_IN_ATTEMPTS_PER_MINUTE: '0' }, 'SIGN_IN_ATTEMPTS_PER_MINUTE'],
     [{ CONFIRMATION_MAILS_PER_MINUTE: 'lots' }, 'CONFIRMATION_MAILS_PER_MINUTE'],
+    [{ BACKUP_SCHEDULE: 'hourly' }, 'BACKUP_SCHEDULE'],
+    [{ BACKUP_SCHEDULE: '0 25 * * *' }, 'BACKUP_SCHEDULE'],
+    [{ BACKUP_PASSPHRASE: 'short' }, 'BACKUP_PASSPHRASE'],
   ];
   for (const [env, name] of bad) {
     it(`stops with a message naming ${name} for ${JSON.stringify(env)}`, () => {

@@ -482,3 +482,21 @@ export const incidentTemplates = pgTable('incident_templates', {
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 });
+
+// ---- privacy -------------------------------------------------------------------------------------
+
+/**
+ * Every personal-data deletion: what kind of subject and a hash of its key — never the deleted data.
+ * After a restore, entries newer than the backup are applied again (server/domain/privacy/deletionLedger.ts).
+ */
+export const deletionLedger = pgTable(
+  'deletion_ledger',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    subjectHash: text('subject_hash').notNull(),
+    requestedAt: ts('requested_at').notNull(),
+    appliedAt: ts('applied_at').notNull(),
+  },
+  (t) => [index('deletion_ledger_applied_idx').on(t.appliedAt)],
+);

@@ -32,6 +32,7 @@ export const DONE = {
   delivery_retried: 'Delivery queued for another attempt.',
   webhook_saved: 'Webhook endpoint saved.',
   webhook_deleted: 'Webhook endpoint deleted.',
+  backup_taken: 'Backup written.',
   checklist_dismissed: 'Checklist dismissed. The dashboard now shows the live overview.',
 } as const;
 

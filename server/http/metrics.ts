@@ -62,6 +62,12 @@ export class Metrics {
     new Gauge({ name: 'beacon_redis_up', help: '1 while both Redis connections (socket.io fan-out) are ready, 0 while connecting or reconnecting', registers: [this.registry], collect() { this.set(health.redis?.state === 'ready' ? 1 : 0); } });
   }
 
+  /** The newest backup's age and size (absent until there is one), for alerting on stale backups. */
+  watchBackups(latest: () => { takenAt: Date; size: number } | null, clock: Clock): void {
+    new Gauge({ name: 'beacon_backup_last_success_age_seconds', help: 'Age of the newest backup in BACKUP_DIR', registers: [this.registry], collect() { const b = latest(); if (b) this.set(Math.max(0, (clock.now().getTime() - b.takenAt.getTime()) / 1000)); else this.reset(); } });
+    new Gauge({ name: 'beacon_backup_last_success_size_bytes', help: 'Size of the newest backup in BACKUP_DIR', registers: [this.registry], collect() { const b = latest(); if (b) this.set(b.size); else this.reset(); } });
+  }
+
   /** Times each request under its route pattern (not the raw URL, which would explode the labels). */
   middleware: RequestHandler = (req, res, next) => {
     const end = this.http.startTimer();

@@ -6,7 +6,7 @@ import { RESET_EVENT, resetTokenOf, resetUrlOf } from '../domain/staff/resetLink
 import type { DeliveryChannel, OutboxEvent } from './channel.js';
 import { bothZones, Mailer, messageIdOf, renderEmail } from './mailer.js';
 
-const STAFF_EVENTS = new Set(['sla.warning', 'sla.breached', 'maintenance.overrun']);
+const STAFF_EVENTS = new Set(['sla.warning', 'sla.breached', 'maintenance.overrun', 'backup.failed', 'backup.overdue']);
 const GOAL_WORD: Record<string, string> = { work_start: 'work start', temporary_fix: 'temporary fix', final_fix: 'final fix' };
 
 function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
@@ -20,6 +20,18 @@ function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
       url: `${publicUrl}/console/maintenance/${String(p.maintenance_id)}`,
     };
   }
+  if (event.type === 'backup.failed' || event.type === 'backup.overdue') {
+    const failed = event.type === 'backup.failed';
+    const last = bothZones(p.last_backup_at ? new Date(String(p.last_backup_at)) : null);
+    return {
+      subject: `[${pageName}] ${failed ? 'Backup failed' : 'Backup overdue'}`,
+      heading: failed ? 'A backup failed' : 'No recent backup',
+      lines: failed
+        ? [`The error: ${String(p.error)}`, 'Check BACKUP_DIR (space, permissions) and the logs; this alert is sent once until a backup succeeds.']
+        : [last ? `The newest backup was taken ${last.utc} (${last.eastern}).` : 'There is no backup yet.', `Backups are expected at least every ${String(p.max_age_minutes)} minutes; this alert is sent once until a backup succeeds.`],
+      url: `${publicUrl}/console/backups`,
+    };
+  }
   const breach = event.type === 'sla.breached';
   const goal = GOAL_WORD[String(p.goal)] ?? String(p.goal);
   const due = bothZones(p.due_at ? new Date(String(p.due_at)) : null);
@@ -31,7 +43,7 @@ function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
   };
 }
 
-/** Staff alerts by e-mail: SLA warnings and breaches, maintenance overruns → active admins + the owner. */
+/** Staff alerts by e-mail: SLA warnings and breaches, maintenance overruns, backup failures → active admins + the owner. */
 export function staffEmailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.config)): DeliveryChannel {
   const { publicUrl, PAGE_NAME: pageName } = deps.config;
   return {

@@ -156,6 +156,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/users/:id/reset-link': { body: 'none' },
   'POST /console/users/:id/remove-two-factor': { body: 'none' },
   'POST /console/users/:id/end-sessions': { body: 'none' },
+  'POST /console/backups': { body: 'none' },
 };
 
 /** The table a `:id` in a path names (the segment before it); unknown segments fail the test. */

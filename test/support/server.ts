@@ -9,6 +9,7 @@ import { FixedClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
 import { testDatabase } from './db.js';
+import type { Database } from '../../server/db/client.js';
 
 export const TEST_SECRET = 'test-session-secret-that-is-long-enough-0123456789';
 
@@ -36,8 +37,8 @@ export interface TestServer {
 }
 
 /** The real app on a loopback port, on the shared test database, with a clock the test controls. */
-export async function startTestServer(opts: { now?: string; env?: Record<string, string>; dispatchAfterWrite?: boolean } = {}): Promise<TestServer> {
-  const database = await testDatabase();
+export async function startTestServer(opts: { now?: string; env?: Record<string, string>; dispatchAfterWrite?: boolean; database?: Database } = {}): Promise<TestServer> {
+  const database = opts.database ?? (await testDatabase());
   const clock = new FixedClock(opts.now ?? '2026-11-29T12:00:00Z');
   const logs = new LogSink();
   // WEBHOOK_ALLOW_PRIVATE: the tests' webhook receivers listen on loopback, which the default policy

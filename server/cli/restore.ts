@@ -1,0 +1,64 @@
+// `npm run restore -- FILE [--to DATABASE_URL] [--force]` (README "Backups and restore").
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config.js';
+import { describeDatabaseUrl, openDatabase } from '../db/client.js';
+import { DataDirLockedError, lockDataDir } from '../db/dataDirLock.js';
+import { restoreBackup } from '../backup/restoreBackup.js';
+
+function fail(message: string, code = 1): never {
+  process.stderr.write(`restore: ${message}\n`);
+  process.exit(code);
+}
+
+async function main() {
+  let args;
+  try {
+    args = parseArgs({ allowPositionals: true, options: { to: { type: 'string' }, force: { type: 'boolean', default: false } } });
+  } catch (e) {
+    fail(`${(e as Error).message}\nusage: npm run restore -- FILE [--to DATABASE_URL] [--force]`, 64);
+  }
+  const file = args.positionals[0];
+  if (!file || args.positionals.length > 1) fail('usage: npm run restore -- FILE [--to DATABASE_URL] [--force]', 64);
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message, 78);
+    throw e;
+  }
+  if (!config.BACKUP_PASSPHRASE) fail('BACKUP_PASSPHRASE is not set; it must be the passphrase the backup was made with.', 78);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 66);
+  }
+  const url = args.values.to ?? config.DATABASE_URL;
+  if (url && !/^postgres(ql)?:\/\//.test(url)) fail('--to must be a PostgreSQL URL (postgres://…)', 64);
+  let release = () => {};
+  if (!url) {
+    try {
+      release = lockDataDir(config.DATA_DIR);
+    } catch (e) {
+      if (e instanceof DataDirLockedError) fail(`Beacon is running on DATA_DIR ${path.resolve(config.DATA_DIR)}; stop it before restoring into it.`, 73);
+      throw e;
+    }
+  }
+  const database = await openDatabase({ databaseUrl: url, dataDir: config.DATA_DIR, statementTimeoutMs: 3_600_000 });
+  try {
+    const started = Date.now();
+    const result = await restoreBackup(database, bytes, config.BACKUP_PASSPHRASE, { force: args.values.force });
+    const into = url ? describeDatabaseUrl(url) : path.resolve(config.DATA_DIR);
+    process.stdout.write(
+      `Restored ${result.rows} rows from the backup of ${result.header.taken_at} (schema ${result.header.schema.tag}) into ${into} in ${Date.now() - started} ms; ` +
+        `${result.reapplied} later deletion(s) applied again.\n`,
+    );
+  } finally {
+    await database.close();
+    release();
+  }
+}
+
+main().catch((e) => fail(`${(e as Error).message ?? String(e)} Nothing was changed.`));
