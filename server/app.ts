@@ -44,6 +44,8 @@ import { slaConsoleRoutes } from './http/routes/console/slaAdmin.js';
 import { noticeConsoleRoutes } from './http/routes/console/notices.js';
 import { webhookRoutes } from './http/routes/api/webhooks.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
+import { exportRoutes } from './http/routes/api/export.js';
+import { dataConsoleRoutes } from './http/routes/console/data.js';
 
 export { ROOT };
 
@@ -110,6 +112,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   api.use(noticeRoutes(deps));
   api.use(maintenanceRoutes(deps));
   api.use(webhookRoutes(deps));
+  api.use(exportRoutes(deps));
   app.use('/api/v1', api);
 
   const secureCookies = deps.config.publicUrl.startsWith('https://');
@@ -128,6 +131,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(maintenanceConsoleRoutes(deps));
   consoleRouter.use(maintenanceWindowConsoleRoutes(deps));
   consoleRouter.use(webhookConsoleRoutes(deps));
+  consoleRouter.use(dataConsoleRoutes(deps));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 
