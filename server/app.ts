@@ -45,7 +45,8 @@ import { noticeConsoleRoutes } from './http/routes/console/notices.js';
 import { webhookRoutes } from './http/routes/api/webhooks.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
 import { exportRoutes } from './http/routes/api/export.js';
-import { dataConsoleRoutes } from './http/routes/console/data.js';
+import { dataConsoleRoutes, IMPORT_BODY_LIMIT, importFormParser } from './http/routes/console/data.js';
+import { importRoutes } from './http/routes/api/import.js';
 
 export { ROOT };
 
@@ -100,6 +101,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.use(subscriptionRoutes(deps));
 
   const api = express.Router();
+  // A Statuspage history is bigger than any other request; only the import gets the larger limit.
+  api.use('/import/statuspage', express.json({ limit: IMPORT_BODY_LIMIT, strict: true }));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(bearerAuth(deps));
   api.use(tokenRoutes(deps));
@@ -113,10 +116,12 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   api.use(maintenanceRoutes(deps));
   api.use(webhookRoutes(deps));
   api.use(exportRoutes(deps));
+  api.use(importRoutes(deps));
   app.use('/api/v1', api);
 
   const secureCookies = deps.config.publicUrl.startsWith('https://');
   const consoleRouter = express.Router();
+  consoleRouter.use('/import/statuspage', importFormParser);
   consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   consoleRouter.use(sessionAuth(deps));
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));

@@ -73,7 +73,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = opts.timers ?? true;
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
-  const PUBLIC_EVENTS = /^(incident\.(created|updated|resolved|reopened|changed|milestone)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
+  const PUBLIC_EVENTS = /^(import\.completed|incident\.(created|updated|resolved|reopened|changed|milestone)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
   const react = (type: string) => {
     if (type.startsWith('incident.') || type === 'sla_policy.changed' || type === 'reconnected') void slaWatcher.arm().catch(() => {});
     if (type.startsWith('maintenance.') || type === 'reconnected') void maintenanceWatcher.arm().catch(() => {});

@@ -141,7 +141,9 @@ export const components = pgTable('components', {
   startDate: text('start_date'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
-});
+  /** Where an imported row came from (e.g. "statuspage:<id>"): makes importing twice a no-op. */
+  externalId: text('external_id'),
+}, (t) => [uniqueIndex('components_external_id_key').on(t.externalId)]);
 
 export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
@@ -176,8 +178,9 @@ export const incidents = pgTable(
     backdatedMilestones: jsonb('backdated_milestones').$type<BackdatedMilestones>().notNull().default({}),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
+    externalId: text('external_id'),
   },
-  (t) => [index('incidents_reported_idx').on(t.reportedAt), index('incidents_status_idx').on(t.status)],
+  (t) => [index('incidents_reported_idx').on(t.reportedAt), index('incidents_status_idx').on(t.status), uniqueIndex('incidents_external_id_key').on(t.externalId)],
 );
 
 export const incidentComponents = pgTable(
@@ -212,8 +215,9 @@ export const incidentUpdates = pgTable(
     authorId: uuid('author_id'),
     createdAt: ts('created_at').notNull(),
     displayAt: ts('display_at').notNull(),
+    externalId: text('external_id'),
   },
-  (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt)],
+  (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt), uniqueIndex('incident_updates_external_id_key').on(t.externalId)],
 );
 
 /** Staff-side timeline: notes, milestones, severity and component changes. Never public. */
@@ -279,8 +283,9 @@ export const maintenances = pgTable(
     verifyingAt: ts('verifying_at'),
     /** iCalendar SEQUENCE: bumped on every reschedule, edit and status change (RFC 5545 §3.8.7.4). */
     sequence: integer('sequence').notNull().default(0),
+    externalId: text('external_id'),
   },
-  (t) => [index('maintenances_status_idx').on(t.status), index('maintenances_scheduled_for_idx').on(t.scheduledFor)],
+  (t) => [index('maintenances_status_idx').on(t.status), index('maintenances_scheduled_for_idx').on(t.scheduledFor), uniqueIndex('maintenances_external_id_key').on(t.externalId)],
 );
 
 export const maintenanceComponents = pgTable(
