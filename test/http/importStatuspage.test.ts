@@ -105,7 +105,7 @@ describe('import from Statuspage', () => {
   });
 
   it('is idempotent: the same documents again change nothing; new updates of a known incident are added', async () => {
-    const docs = statuspage('b');
+    const docs = statuspage('b') as any;
     expect((await admin.post('/api/v1/import/statuspage', docs)).status).to.equal(200);
     const count = async () => ({
       components: (await db().select().from(components).where(like(components.externalId, 'statuspage:b%'))).length,
@@ -176,9 +176,9 @@ describe('import from Statuspage', () => {
   });
 
   it('accepts bodies beyond the API-wide 100 kB limit', async () => {
-    const docs = statuspage('f');
+    const docs = statuspage('f') as any;
     docs.incidents[0]!.incident_updates[0]!.body = 'x'.repeat(15_000);
-    const many = Array.from({ length: 12 }, (_, i) => ({ ...docs.incidents[0]!, id: `finc-big-${i}`, incident_updates: docs.incidents[0]!.incident_updates.map((u) => ({ ...u, id: `${u.id}-${i}` })) }));
+    const many = Array.from({ length: 12 }, (_, i) => ({ ...docs.incidents[0]!, id: `finc-big-${i}`, incident_updates: docs.incidents[0]!.incident_updates.map((u: any) => ({ ...u, id: `${u.id}-${i}` })) }));
     const res = await admin.post('/api/v1/import/statuspage', { components: docs.components, incidents: many, scheduled_maintenances: [] });
     expect(res.status, res.text.slice(0, 200)).to.equal(200);
     expect(res.body.imported.incidents).to.equal(12);
