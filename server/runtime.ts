@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { startJobs } from '../jobs/registry.js';
+import { retentionJob } from '../jobs/retention.js';
 import { MaintenanceWatcher } from '../jobs/maintenanceWatcher.js';
 import { SlaWatcher } from '../jobs/slaWatcher.js';
 import { OutboxDispatcher } from './notify/dispatcher.js';
@@ -105,6 +106,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         [
           { name: 'sla-warnings', schedule: '* * * * *', run: () => slaWatcher.tick() },
           { name: 'maintenance-notices', schedule: '* * * * *', run: () => maintenanceWatcher.tick() },
+          retentionJob(deps),
         ],
         deps.logger,
       );
