@@ -401,3 +401,23 @@ export const webhookEndpoints = pgTable('webhook_endpoints', {
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 });
+
+// ---- personal data ----------------------------------------------------------------------------
+
+/**
+ * Addresses that asked to be forgotten, as a keyed hash (HMAC-SHA256 with the session secret) —
+ * never the address. Mail to a subscriber row older than its suppression is not sent (a row
+ * brought back by a restore); confirming a new sign-up of the same address lifts it.
+ */
+export const subscriberSuppressions = pgTable('subscriber_suppressions', {
+  emailHash: text('email_hash').primaryKey(),
+  suppressedAt: ts('suppressed_at').notNull(),
+});
+
+/** Every personal-data deletion: what kind and whose (keyed hash), and when — not the data. */
+export const deletionLedger = pgTable('deletion_ledger', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  kind: text('kind').notNull(),
+  subjectHash: text('subject_hash').notNull(),
+  requestedAt: ts('requested_at').notNull().default(sql`now()`),
+});

@@ -6,3 +6,15 @@ CREATE UNIQUE INDEX "components_external_id_key" ON "components" USING btree ("e
 CREATE UNIQUE INDEX "incidents_external_id_key" ON "incidents" USING btree ("external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "incident_updates_external_id_key" ON "incident_updates" USING btree ("external_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "maintenances_external_id_key" ON "maintenances" USING btree ("external_id");
+--> statement-breakpoint
+CREATE TABLE "subscriber_suppressions" (
+	"email_hash" text PRIMARY KEY NOT NULL,
+	"suppressed_at" timestamp with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE IF NOT EXISTS "deletion_ledger" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"kind" text NOT NULL,
+	"subject_hash" text NOT NULL,
+	"requested_at" timestamp with time zone DEFAULT now() NOT NULL
+);
