@@ -4,6 +4,8 @@ import type { AppDeps } from '../../../deps.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
+import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
+import { staffData } from '../../../domain/staff/staffData.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { presentUser } from '../../../presenters/staff.js';
@@ -19,6 +21,12 @@ export function userRoutes(deps: AppDeps): Router {
 
   r.get('/me', requireApi('read'), (req, res) => {
     res.json({ user: req.actor });
+  });
+
+  // "Download my data": profile, sessions, tokens' metadata, audit entries, what they wrote.
+  r.get('/me/data', requireApi('read'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.attachment('my-data.json').json(await staffData(deps.database.db, req.actor!.id, deps.clock.now()));
   });
 
   r.get('/users', requireApi('administer'), async (req, res) => {
@@ -37,6 +45,11 @@ export function userRoutes(deps: AppDeps): Router {
   r.patch('/users/:id', requireApi('administer'), async (req, res) => {
     const user = await updateUser(ctxOf(deps, req), parse(uuidParam, req.params.id), parse(updateBody, req.body));
     res.json({ user: presentUser(user) });
+  });
+
+  r.delete('/users/:id', requireApi('administer'), async (req, res) => {
+    await deleteStaffAccount(ctxOf(deps, req), deps.sessionSecret, parse(uuidParam, req.params.id));
+    res.status(204).end();
   });
 
   return r;

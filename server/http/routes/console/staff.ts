@@ -8,6 +8,8 @@ import { listAuditLog } from '../../../domain/listAuditLog.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
+import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
+import { staffData } from '../../../domain/staff/staffData.js';
 import { roles, type Role } from '../../../domain/roles.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
@@ -89,6 +91,20 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
+  });
+
+  r.post('/users/:id/delete', requireConsole('administer'), async (req, res) => {
+    try {
+      await deleteStaffAccount(ctxOf(deps, req), deps.sessionSecret, parse(uuidParam, req.params.id));
+      redirectDone(res, '/console/users', 'user_deleted');
+    } catch (err) {
+      renderFormError(res, 'pages/users', err, await usersPage(req));
+    }
+  });
+
+  r.get('/me/data', requireConsole('read'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.attachment('my-data.json').json(await staffData(deps.database.db, req.actor!.id, deps.clock.now()));
   });
 
   r.get('/audit', requireConsole('administer'), async (req, res) => {
