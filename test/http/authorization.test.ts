@@ -47,6 +47,10 @@ describe('authorization matrix: foundation endpoints', () => {
       { method: 'POST', path: '/api/v1/users', body: () => ({ email: `u${n++}@example.com`, name: 'U', role: 'observer' }), min: 'admin' },
       { method: 'PATCH', path: (ids) => `/api/v1/users/${ids.regularUser}`, body: () => ({ name: 'Renamed' }), min: 'admin' },
       { method: 'GET', path: '/api/v1/audit', min: 'admin' },
+      { method: 'GET', path: '/api/v1/me/data', min: 'observer' },
+      { method: 'GET', path: '/api/v1/export', min: 'admin' },
+      { method: 'POST', path: '/api/v1/import/statuspage', body: () => ({ components: [], incidents: [], scheduled_maintenances: [] }), min: 'admin' },
+      { method: 'DELETE', path: (ids) => `/api/v1/users/${ids.regularUser}`, min: 'admin' },
     ]);
   });
 
