@@ -61,6 +61,8 @@ describe('staff personal data', () => {
     const { c: adminConsole, api: adminApi } = await signInAs(s.baseUrl, 'admin');
     const users1 = await adminConsole.get('/console/users', { accept: 'text/html' });
     expect(users1.text).to.include(`action="/console/users/${who.actor.id}/delete"`);
+    const adminId = (await adminApi.get('/api/v1/me')).body.user.id;
+    expect(users1.text).not.to.include(`action="/console/users/${adminId}/delete"`); // not their own
 
     const res = await adminConsole.form(`/console/users/${who.actor.id}/delete`, {}, '/console/users');
     expect(res.status).to.equal(303);
