@@ -60,11 +60,13 @@ describe('staff personal data', () => {
     const { c, api, who, incidentId } = await author();
     const { c: adminConsole, api: adminApi } = await signInAs(s.baseUrl, 'admin');
     const users1 = await adminConsole.get('/console/users', { accept: 'text/html' });
-    expect(users1.text).to.include(`action="/console/users/${who.actor.id}/delete"`);
+    expect(users1.text).to.include(`href="/console/users/${who.actor.id}/delete"`);
+    const confirmPage = await adminConsole.get(`/console/users/${who.actor.id}/delete`, { accept: 'text/html' });
+    expect(confirmPage.text).to.include('This cannot be undone').and.include(NAME).and.include(`action="/console/users/${who.actor.id}/delete"`);
     const adminId = (await adminApi.get('/api/v1/me')).body.user.id;
-    expect(users1.text).not.to.include(`action="/console/users/${adminId}/delete"`); // not their own
+    expect(users1.text).not.to.include(`href="/console/users/${adminId}/delete"`); // not their own
 
-    const res = await adminConsole.form(`/console/users/${who.actor.id}/delete`, {}, '/console/users');
+    const res = await adminConsole.form(`/console/users/${who.actor.id}/delete`, {});
     expect(res.status).to.equal(303);
     expect(res.headers.get('location')).to.match(/^\/console\/users\?done=user_deleted/);
 
@@ -87,6 +89,7 @@ describe('staff personal data', () => {
     const list = await adminApi.get('/api/v1/users');
     expect(list.body.users.map((u: any) => u.id)).not.to.include(who.actor.id);
     expect((await adminApi.delete(`/api/v1/users/${who.actor.id}`)).status).to.equal(404); // already gone
+    expect((await adminConsole.get(`/console/users/${who.actor.id}/delete`, { accept: 'text/html' })).status).to.equal(404);
   });
 
   it('admins only, and never their own account (so an admin always remains)', async () => {

@@ -11,6 +11,7 @@ import { updateUser } from '../../../domain/staff/updateUser.js';
 import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
 import { staffData } from '../../../domain/staff/staffData.js';
 import { roles, type Role } from '../../../domain/roles.js';
+import { notFound } from '../../../domain/errors.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { redirectDone } from '../../flash.js';
@@ -91,6 +92,14 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));
     }
+  });
+
+  // Deletion cannot be undone, so the button on the staff page leads here first.
+  r.get('/users/:id/delete', requireConsole('administer'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const user = (await listUsers(ctxOf(deps, req))).find((u) => u.id === id);
+    if (!user) throw notFound('User', id);
+    res.render('pages/user-delete', { title: 'Delete an account', person: presentUser(user) });
   });
 
   r.post('/users/:id/delete', requireConsole('administer'), async (req, res) => {
