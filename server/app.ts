@@ -55,6 +55,9 @@ import { openApiRoutes } from './http/routes/api/openapi.js';
 import { webhookConsoleRoutes } from './http/routes/console/webhooks.js';
 import { backupConsoleRoutes } from './http/routes/console/backups.js';
 import { BackupJobs } from './backup/backupJobs.js';
+import { exportRoutes } from './http/routes/api/export.js';
+import { dataConsoleRoutes, IMPORT_BODY_LIMIT, importFormParser } from './http/routes/console/data.js';
+import { importRoutes } from './http/routes/api/import.js';
 
 export { ROOT };
 
@@ -116,6 +119,8 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.use('/api/v1', openApiRoutes(deps));
 
   const api = express.Router();
+  // A Statuspage history is bigger than any other request; only the import gets the larger limit.
+  api.use('/import/statuspage', express.json({ limit: IMPORT_BODY_LIMIT, strict: true }));
   api.use(express.json({ limit: '100kb', strict: true }));
   api.use(bearerAuth(deps));
   api.use(tokenRoutes(deps));
@@ -130,10 +135,13 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   api.use(postmortemRoutes(deps));
   api.use(maintenanceRoutes(deps));
   api.use(webhookRoutes(deps));
+  api.use(exportRoutes(deps));
+  api.use(importRoutes(deps));
   app.use('/api/v1', api);
 
   const secureCookies = deps.config.publicUrl.startsWith('https://');
   const consoleRouter = express.Router();
+  consoleRouter.use('/import/statuspage', importFormParser);
   consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   consoleRouter.use(sessionAuth(deps));
   consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
@@ -154,6 +162,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(maintenanceWindowConsoleRoutes(deps));
   consoleRouter.use(webhookConsoleRoutes(deps));
   consoleRouter.use(backupConsoleRoutes(deps, backups));
+  consoleRouter.use(dataConsoleRoutes(deps));
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 

@@ -39,6 +39,8 @@ const schema = z.object({
   TWITTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // How long a dispatcher owns the deliveries it claimed; a crashed one's claims come back after it.
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
+  // Outbox events and delivered deliveries older than this are pruned nightly (dead letters: 90 days).
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TWITTER_APP_KEY: z.string().min(1).optional(),
   TWITTER_APP_SECRET: z.string().min(1).optional(),
   TWITTER_ACCESS_TOKEN: z.string().min(1).optional(),

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { startJobs } from '../jobs/registry.js';
+import { retentionJob } from '../jobs/retention.js';
 import { MaintenanceWatcher } from '../jobs/maintenanceWatcher.js';
 import { SlaWatcher } from '../jobs/slaWatcher.js';
 import { OutboxDispatcher } from './notify/dispatcher.js';
@@ -77,7 +78,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = opts.timers ?? true;
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
-  const PUBLIC_EVENTS = /^(incident\.(created|updated|resolved|reopened|changed|milestone|postmortem_published)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
+  const PUBLIC_EVENTS = /^(import\.completed|incident\.(created|updated|resolved|reopened|changed|milestone|postmortem_published)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
   const react = (type: string) => {
     if (type.startsWith('incident.') || type === 'sla_policy.changed' || type === 'reconnected') void slaWatcher.arm().catch(() => {});
     if (type.startsWith('maintenance.') || type === 'reconnected') void maintenanceWatcher.arm().catch(() => {});
@@ -110,6 +111,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         [
           { name: 'sla-warnings', schedule: '* * * * *', run: () => slaWatcher.tick() },
           { name: 'maintenance-notices', schedule: '* * * * *', run: () => maintenanceWatcher.tick() },
+          retentionJob(deps),
           // Backups only with a passphrase (README "Backups and restore"); the failure alert is raised inside.
           ...(backups.enabled
             ? [

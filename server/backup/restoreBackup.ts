@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database, Executor } from '../db/client.js';
 import { applyLedgerSince, ledgerSince, mergeLedger } from '../domain/privacy/deletionLedger.js';
+import '../domain/privacy/reapplyHandlers.js';
+import { emailHash } from '../domain/privacy/subjectHash.js';
 import { decrypt } from './encryption.js';
 import { BackupFormatError, parseBackup, type BackupHeader } from './format.js';
 import { currentVersion, knownVersions, migrateWithin, rows } from './schemaVersion.js';
@@ -43,7 +45,8 @@ export async function openBackup(file: Uint8Array, passphrase: string) {
  * schema version, filled, migrated to this Beacon's latest, and every deletion recorded after
  * the backup (in the backup's ledger or in the ledger of the database it replaces) is applied again.
  */
-export async function restoreBackup(target: Database, file: Uint8Array, passphrase: string, opts: { force?: boolean } = {}): Promise<RestoreResult> {
+/** `sessionSecret`: SESSION_SECRET when configured; otherwise the one kept in the restored database keys the ledger's hashes. */
+export async function restoreBackup(target: Database, file: Uint8Array, passphrase: string, opts: { force?: boolean; sessionSecret?: string } = {}): Promise<RestoreResult> {
   const { header, rows: data } = await openBackup(file, passphrase);
   const takenAt = new Date(header.taken_at);
   return target.db.transaction(async (t) => {
@@ -83,7 +86,13 @@ export async function restoreBackup(target: Database, file: Uint8Array, passphra
     }
     await migrateWithin(tx);
     await mergeLedger(tx, carried);
-    const reapplied = await applyLedgerSince(tx, takenAt);
+    const [kept] = await rows<{ value: unknown }>(tx, sql`select value from settings where key = 'session_secret'`);
+    const secret = opts.sessionSecret ?? (typeof kept?.value === 'string' ? kept.value : null);
+    const hashOf = (email: string) => {
+      if (!secret) throw new RestoreRefusedError('The deletion ledger names people by a hash keyed with the session secret: set SESSION_SECRET to restore.');
+      return emailHash(secret, email);
+    };
+    const reapplied = await applyLedgerSince(tx, takenAt, { hashOf, now: new Date() });
     return { header, rows: total, reapplied };
   });
 }

@@ -49,7 +49,7 @@ async function main() {
   const database = await openDatabase({ databaseUrl: url, dataDir: config.DATA_DIR, statementTimeoutMs: 3_600_000 });
   try {
     const started = Date.now();
-    const result = await restoreBackup(database, bytes, config.BACKUP_PASSPHRASE, { force: args.values.force });
+    const result = await restoreBackup(database, bytes, config.BACKUP_PASSPHRASE, { force: args.values.force, sessionSecret: config.SESSION_SECRET });
     const into = url ? describeDatabaseUrl(url) : path.resolve(config.DATA_DIR);
     process.stdout.write(
       `Restored ${result.rows} rows from the backup of ${result.header.taken_at} (schema ${result.header.schema.tag}) into ${into} in ${Date.now() - started} ms; ` +

@@ -199,7 +199,9 @@ export const components = pgTable('components', {
   startDate: text('start_date'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
-});
+  /** Where an imported row came from (e.g. "statuspage:<id>"): makes importing twice a no-op. */
+  externalId: text('external_id'),
+}, (t) => [uniqueIndex('components_external_id_key').on(t.externalId)]);
 
 export const incidentStatuses = ['investigating', 'identified', 'monitoring', 'resolved'] as const;
 export type IncidentStatus = (typeof incidentStatuses)[number];
@@ -241,8 +243,9 @@ export const incidents = pgTable(
     postmortemNotifiedAt: ts('postmortem_notified_at'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
+    externalId: text('external_id'),
   },
-  (t) => [index('incidents_reported_idx').on(t.reportedAt), index('incidents_status_idx').on(t.status)],
+  (t) => [index('incidents_reported_idx').on(t.reportedAt), index('incidents_status_idx').on(t.status), uniqueIndex('incidents_external_id_key').on(t.externalId)],
 );
 
 export const incidentComponents = pgTable(
@@ -277,8 +280,9 @@ export const incidentUpdates = pgTable(
     authorId: uuid('author_id'),
     createdAt: ts('created_at').notNull(),
     displayAt: ts('display_at').notNull(),
+    externalId: text('external_id'),
   },
-  (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt)],
+  (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt), uniqueIndex('incident_updates_external_id_key').on(t.externalId)],
 );
 
 /** Staff-side timeline: notes, milestones, severity and component changes. Never public. */
@@ -344,8 +348,9 @@ export const maintenances = pgTable(
     verifyingAt: ts('verifying_at'),
     /** iCalendar SEQUENCE: bumped on every reschedule, edit and status change (RFC 5545 §3.8.7.4). */
     sequence: integer('sequence').notNull().default(0),
+    externalId: text('external_id'),
   },
-  (t) => [index('maintenances_status_idx').on(t.status), index('maintenances_scheduled_for_idx').on(t.scheduledFor)],
+  (t) => [index('maintenances_status_idx').on(t.status), index('maintenances_scheduled_for_idx').on(t.scheduledFor), uniqueIndex('maintenances_external_id_key').on(t.externalId)],
 );
 
 export const maintenanceComponents = pgTable(
@@ -500,3 +505,15 @@ export const deletionLedger = pgTable(
   },
   (t) => [index('deletion_ledger_applied_idx').on(t.appliedAt)],
 );
+
+// ---- personal data ----------------------------------------------------------------------------
+
+/**
+ * Addresses that asked to be forgotten, as a keyed hash (HMAC-SHA256 with the session secret) —
+ * never the address. Mail to a subscriber row older than its suppression is not sent (a row
+ * brought back by a restore); confirming a new sign-up of the same address lifts it.
+ */
+export const subscriberSuppressions = pgTable('subscriber_suppressions', {
+  emailHash: text('email_hash').primaryKey(),
+  suppressedAt: ts('suppressed_at').notNull(),
+});

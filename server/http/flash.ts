@@ -28,6 +28,7 @@ export const DONE = {
   sla_policy_saved: 'The SLA policy was saved.',
   sla_policy_confirmed: 'The SLA policy is marked as reviewed.',
   user_saved: 'Staff member saved.',
+  user_deleted: 'Account deleted: name and e-mail scrubbed, sessions and tokens gone; their work now reads "former staff member".',
   token_revoked: 'Token revoked.',
   delivery_retried: 'Delivery queued for another attempt.',
   webhook_saved: 'Webhook endpoint saved.',

@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { AppDeps } from '../deps.js';
 import type { Db, Executor } from '../db/client.js';
-import { components, incidentComponents, maintenanceComponents, subscribers } from '../db/schema.js';
+import { components, incidentComponents, maintenanceComponents, subscriberSuppressions, subscribers } from '../db/schema.js';
+import { emailHash } from '../domain/privacy/subjectHash.js';
 import { subscriberLinks } from '../domain/subscribers/links.js';
 import type { DeliveryChannel, OutboxEvent, PlannedDelivery } from './channel.js';
 import { EventPartCache, INCIDENT_EVENTS, MAINTENANCE_EVENTS } from './emailContent.js';
@@ -92,6 +93,9 @@ export function emailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.conf
       const messageId = messageIdOf(delivery.idempotencyKey);
       // Unsubscribed (or already confirmed, for a confirmation) since the fan-out: nothing to send.
       if (sub.unsubscribedAt) return { ok: true, externalId: 'skipped:unsubscribed' };
+      // A row older than the address's deletion (brought back by a restore) is never mailed.
+      const [gone] = await db.select().from(subscriberSuppressions).where(eq(subscriberSuppressions.emailHash, emailHash(deps.sessionSecret, sub.email)));
+      if (gone && gone.suppressedAt >= sub.createdAt) return { ok: true, externalId: 'skipped:deleted' };
 
       if (event.type === CONFIRMATION_EVENT) {
         if (sub.confirmedAt) return { ok: true, externalId: 'skipped:confirmed' };

@@ -8,7 +8,8 @@ import { openDatabase, type Database } from '../../server/db/client.js';
 import { subscribers } from '../../server/db/schema.js';
 import { runBackup } from '../../server/backup/runBackup.js';
 import { restoreBackup } from '../../server/backup/restoreBackup.js';
-import { hashSubject, recordDeletion } from '../../server/domain/privacy/deletionLedger.js';
+import { recordDeletion } from '../../server/domain/privacy/deletionLedger.js';
+import { emailHash } from '../../server/domain/privacy/subjectHash.js';
 import { Client } from '../support/client.js';
 import { component } from '../support/components.js';
 import { testDatabase } from '../support/db.js';
@@ -52,6 +53,8 @@ async function summaryOf(database: Database): Promise<unknown> {
     await s.close();
   }
 }
+
+const SECRET = 'restore-drill-session-secret-0123456789abcdef';
 
 describe('restore drill (backup → gpg → restore on the other store → same data and same summary.json)', function () {
   this.timeout(180_000);
@@ -115,15 +118,15 @@ describe('restore drill (backup → gpg → restore on the other store → same 
     // After the backup, Ann asks to be deleted: the row goes, the ledger keeps only a hash.
     await source.db.transaction(async (tx) => {
       await tx.delete(subscribers).where(sql`lower(${subscribers.email}) = 'ann@example.com'`);
-      await recordDeletion(tx as any, { kind: 'subscriber', subjectHash: hashSubject('Ann@Example.com') }, new Date(takenAt.getTime() + 1000));
+      await recordDeletion(tx as any, { kind: 'subscriber', subjectHash: emailHash(SECRET, 'Ann@Example.com') }, new Date(takenAt.getTime() + 1000));
     });
-    const result = await restoreBackup(source, fs.readFileSync(file.path), PASSPHRASE, { force: true });
+    const result = await restoreBackup(source, fs.readFileSync(file.path), PASSPHRASE, { force: true, sessionSecret: SECRET });
     expect(result.reapplied).to.equal(1);
     const left = await source.db.select({ email: subscribers.email }).from(subscribers);
     expect(left.map((r) => r.email)).to.deep.equal(['Bob@Example.com']);
     // The ledger survives the restore, so a later restore of the same backup deletes Ann again.
     const ledger = (await source.db.execute(sql`select kind, subject_hash from deletion_ledger`)) as unknown as { rows: unknown[] };
-    expect(ledger.rows).to.deep.equal([{ kind: 'subscriber', subject_hash: hashSubject('ann@example.com') }]);
+    expect(ledger.rows).to.deep.equal([{ kind: 'subscriber', subject_hash: emailHash(SECRET, 'ann@example.com') }]);
     expect(JSON.stringify(ledger.rows)).not.to.include('ann@');
   });
 });

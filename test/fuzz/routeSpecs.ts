@@ -58,6 +58,15 @@ const templateForm = { name: title, title: fc.oneof(templateText, fc.constant(''
 const webhookForm = { url: hookUrl, description: text, components: componentList };
 const webhookType = fc.constantFrom('generic', 'slack', 'teams', 'discord', '');
 const maintenanceForm = { title, body: text, reason: text, window: fc.constantFrom(...WINDOWS), start_time: hhmm, end_time: hhmm, starts_at: localTime, ends_at: localTime };
+// Statuspage documents: plausible entries (some with broken fields) for the import.
+const spWhen = fc.oneof(near, fc.constant('yesterday'), fc.constant(null));
+const spComponent = fc.record({ id: fc.oneof(fc.string({ minLength: 1, maxLength: 8 }), fc.integer()), name: title, status: fc.constantFrom(...componentStatuses, 'weird'), created_at: spWhen, group: bool, group_id: fc.constantFrom(null, 'g1', 'x') }, { requiredKeys: [] });
+const spUpdate = fc.record({ id: fc.string({ minLength: 1, maxLength: 8 }), status: fc.constantFrom('investigating', 'resolved', 'scheduled', 'completed'), body: text, created_at: spWhen }, { requiredKeys: [] });
+const spIncident = fc.record({ id: fc.string({ minLength: 1, maxLength: 8 }), name: title, status: fc.constantFrom('investigating', 'resolved', 'postmortem', 'nope'), impact: fc.constantFrom('none', 'minor', 'major', 'critical', 'maintenance'), created_at: spWhen, resolved_at: spWhen, components: fc.array(fc.record({ id: fc.string({ maxLength: 8 }) }), { maxLength: 2 }), incident_updates: fc.array(spUpdate, { maxLength: 3 }) }, { requiredKeys: [] });
+const spMaintenance = fc.record({ id: fc.string({ minLength: 1, maxLength: 8 }), name: title, status: fc.constantFrom('scheduled', 'in_progress', 'verifying', 'completed'), created_at: spWhen, scheduled_for: slot.map((s) => s.scheduled_for), scheduled_until: slot.map((s) => s.scheduled_until), incident_updates: fc.array(spUpdate, { maxLength: 2 }) }, { requiredKeys: [] });
+const spImport = { components: fc.array(spComponent, { maxLength: 3 }), incidents: fc.array(spIncident, { maxLength: 3 }), scheduled_maintenances: fc.array(spMaintenance, { maxLength: 2 }) };
+const spForm = Object.fromEntries(Object.entries(spImport).map(([k, g]) => [k, fc.oneof(g.map((a) => JSON.stringify(a)), g.map((a) => JSON.stringify({ [k]: a })), fc.constantFrom('', '{', '"x"'))]));
+
 /** A subscriber id with its own signature most of the time, someone else's otherwise. */
 const signed = fc.tuple(fc.nat(1000), fc.oneof(fc.constant(0), fc.nat(3))).map(([i, d]) => ({ s: new Ref('subscribers', i), sig: new Ref('subscriber_sigs', i + d) }));
 
@@ -73,6 +82,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'DELETE /api/v1/tokens/:id': { body: 'none' },
   'POST /api/v1/users': { body: 'json', fields: { email, name: title, role: fc.constantFrom(...roles), password } },
   'PATCH /api/v1/users/:id': { body: 'json', fields: { name: title, role: fc.constantFrom(...roles), active: bool } },
+  'DELETE /api/v1/users/:id': { body: 'none' },
   'POST /api/v1/deliveries/:id/retry': { body: 'none' },
   'POST /api/v1/components': { body: 'json', fields: { name: title, description: text, group: bool, group_id: ref('components'), position: fc.integer({ min: 0, max: 50 }), status: fc.constantFrom(...componentStatuses), showcase: bool, only_show_if_degraded: bool, start_date: fc.constantFrom('2026-01-01', '2025-12-31') } },
   'PATCH /api/v1/components/:id': { body: 'json', fields: { name: title, description: text, group_id: ref('components'), position: fc.integer({ min: 0, max: 50 }), status: fc.constantFrom(...componentStatuses), start_date: fc.constantFrom('2026-01-01', null) } },
@@ -106,6 +116,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /api/v1/users/:id/password-reset': { body: 'none' },
   'DELETE /api/v1/users/:id/two-factor': { body: 'none' },
   'PUT /api/v1/settings/two-factor': { body: 'json', fields: { required: bool } },
+  'POST /api/v1/import/statuspage': { body: 'json', fields: spImport },
 
   // Console forms (session cookie + CSRF token).
   'POST /console/login': { body: 'form', fields: { email: fc.oneof(email, ref('user_emails')), password, next: fc.constantFrom('/console', '/console/incidents', '//evil.example', 'https://evil.example') } },
@@ -116,6 +127,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/tokens/:id/revoke': { body: 'none' },
   'POST /console/users': { body: 'form', fields: { email, name: title, role: fc.constantFrom(...roles) } },
   'POST /console/users/:id': { body: 'form', fields: { name: title, role: fc.constantFrom(...roles), active: checkbox } },
+  'POST /console/users/:id/delete': { body: 'none' },
   'POST /console/deliveries/:id/retry': { body: 'none' },
   'POST /console/components': { body: 'form', fields: { ...componentForm, group: checkbox } },
   'POST /console/components/:id': { body: 'form', fields: componentForm },
@@ -157,6 +169,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/users/:id/remove-two-factor': { body: 'none' },
   'POST /console/users/:id/end-sessions': { body: 'none' },
   'POST /console/backups': { body: 'none' },
+  'POST /console/import/statuspage': { body: 'form', fields: spForm },
 };
 
 /** The table a `:id` in a path names (the segment before it); unknown segments fail the test. */

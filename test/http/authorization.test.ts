@@ -53,6 +53,10 @@ describe('authorization matrix: foundation endpoints', () => {
       { method: 'DELETE', path: (ids) => `/api/v1/users/${ids.regularUser}/two-factor`, min: 'admin' },
       { method: 'GET', path: '/api/v1/settings/two-factor', min: 'admin' },
       { method: 'PUT', path: '/api/v1/settings/two-factor', body: () => ({ required: false }), min: 'admin' },
+      { method: 'GET', path: '/api/v1/me/data', min: 'observer' },
+      { method: 'GET', path: '/api/v1/export', min: 'admin' },
+      { method: 'POST', path: '/api/v1/import/statuspage', body: () => ({ components: [], incidents: [], scheduled_maintenances: [] }), min: 'admin' },
+      { method: 'DELETE', path: (ids) => `/api/v1/users/${ids.regularUser}`, min: 'admin' },
     ]);
   });
 

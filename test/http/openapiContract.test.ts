@@ -117,6 +117,10 @@ describe('OpenAPI description of the staff API', () => {
     ok(u, 201);
     ok(await admin('patch', '/users/:id', { id: u.body.user.id }, { role: 'regular' }), 200);
     ok(await admin('post', '/users', {}, { email: 'not an address', name: '' }), 400);
+    ok(await admin('get', '/me/data'), 200);
+    ok(await admin('post', '/import/statuspage', {}, { components: [{ id: 'sp1', name: 'Imported API', status: 'operational', created_at: '2026-01-01T00:00:00Z' }], incidents: [], scheduled_maintenances: [] }), 200);
+    const gone = await admin('post', '/users', {}, { email: 'leaving@example.com', name: 'Leaving Soon' });
+    ok(await admin('delete', '/users/:id', { id: gone.body.user.id }), 204);
     // A console session of the admin to list and end.
     expect((await new Client(s.baseUrl).form('/console/login', { email: adminWho.email, password: PASSWORD })).status).to.equal(303);
     const sessions = await admin('get', '/me/sessions');
@@ -207,6 +211,7 @@ describe('OpenAPI description of the staff API', () => {
     expect(paged.body.next_cursor, 'a second page, so the cursor type is checked').to.not.equal(null);
     ok(await admin('post', '/deliveries/:id/retry', { id: d!.id }), 200);
     ok(await admin('get', '/audit', {}, undefined, '?limit=5'), 200);
+    ok(await admin('get', '/export'), 200);
     ok(await admin('delete', '/webhooks/:id', hid), 204);
     ok(await admin('delete', '/components/:id', { id: web.body.id }), 204);
 

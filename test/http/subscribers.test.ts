@@ -87,7 +87,7 @@ describe('public subscriptions', () => {
     const done = await form('List-Unsubscribe=One-Click', '/subscribe/unsubscribe');
     expect(done.status).to.equal(200);
     expect(done.text).to.include('You are unsubscribed');
-    expect((await rows())[0]!.unsubscribedAt).to.be.instanceOf(Date);
+    expect(await rows()).to.have.length(0); // unsubscribing deletes the address (see privacy tests)
   });
 
   describe('when e-mail is off (no SMTP_URL)', () => {

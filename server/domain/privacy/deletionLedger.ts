@@ -1,17 +1,14 @@
-import crypto from 'node:crypto';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { deletionLedger, subscribers } from '../../db/schema.js';
+import { deletionLedger } from '../../db/schema.js';
 
 /**
  * The deletion ledger: one row per personal-data deletion, holding the kind of subject and a hash of
  * its key — never the deleted data — so that a restore from an older backup can delete it again.
  */
 
-/** The ledger's subject key: SHA-256 of the trimmed, lower-cased key (e.g. an e-mail address), hex. */
-export function hashSubject(key: string): string {
-  return crypto.createHash('sha256').update(key.trim().toLowerCase()).digest('hex');
-}
+// Subjects are named by the keyed hash of their e-mail address (subjectHash.ts): without the
+// session secret the ledger cannot be matched against a list of addresses.
 
 export interface DeletionEntry {
   kind: string;
@@ -26,7 +23,7 @@ export async function recordDeletion(tx: Executor, entry: DeletionEntry, at: Dat
 }
 
 /** Deletes whatever a ledger entry names, again; must be idempotent (the subject may already be gone). */
-export type ReapplyHandler = (tx: Executor, subjectHash: string) => Promise<void>;
+export type ReapplyHandler = (tx: Executor, subjectHash: string, ctx: { hashOf: (email: string) => string; now: Date }) => Promise<void>;
 
 const handlers = new Map<string, ReapplyHandler>();
 
@@ -35,10 +32,6 @@ export function registerReapply(kind: string, handler: ReapplyHandler): void {
   handlers.set(kind, handler);
 }
 
-// A subscriber is keyed by its e-mail address.
-registerReapply('subscriber', async (tx, subjectHash) => {
-  await tx.delete(subscribers).where(sql`encode(sha256(convert_to(lower(trim(${subscribers.email})), 'UTF8')), 'hex') = ${subjectHash}`);
-});
 
 export class UnknownDeletionKindError extends Error {}
 
@@ -46,12 +39,12 @@ export class UnknownDeletionKindError extends Error {}
  * Applies again every deletion recorded after `takenAt` (a backup's time); returns how many.
  * Runs inside the restore's transaction, before Beacon serves the restored data.
  */
-export async function applyLedgerSince(tx: Executor, takenAt: Date): Promise<number> {
+export async function applyLedgerSince(tx: Executor, takenAt: Date, ctx: { hashOf: (email: string) => string; now: Date }): Promise<number> {
   const entries = await tx.select().from(deletionLedger).where(gt(deletionLedger.appliedAt, takenAt)).orderBy(asc(deletionLedger.id));
   for (const e of entries) {
     const handler = handlers.get(e.kind);
     if (!handler) throw new UnknownDeletionKindError(`The deletion ledger holds a deletion of kind "${e.kind}" that this Beacon cannot apply again`);
-    await handler(tx, e.subjectHash);
+    await handler(tx, e.subjectHash, ctx);
   }
   return entries.length;
 }

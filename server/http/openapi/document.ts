@@ -65,6 +65,10 @@ function operation(op: Operation, defs: Json): Json {
   if (op.query) params.push(...queryParameters(op.query, defs));
   const responses: Json = {};
   for (const [status, schema] of Object.entries(op.responses)) {
+    if (schema === null && op.zip) {
+      responses[status] = { description: 'A zip archive', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } };
+      continue;
+    }
     if (schema === null) {
       responses[status] = { description: 'Done; no body' };
       continue;

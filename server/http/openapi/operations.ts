@@ -12,6 +12,7 @@ import * as usersApi from '../routes/api/users.js';
 import * as webhooksApi from '../routes/api/webhooks.js';
 import * as postmortemsApi from '../routes/api/postmortems.js';
 import * as templateFields from '../routes/api/templateFields.js';
+import { statuspageImportBody } from '../routes/api/import.js';
 import * as r from './responses.js';
 
 export type Permission = 'read' | 'operate' | 'administer' | 'none';
@@ -30,6 +31,8 @@ export interface Operation {
   responses: Record<number, z.ZodType | null>;
   /** Other media types answered besides JSON (the SLA report's CSV). */
   alsoCsv?: boolean;
+  /** The 200 answer is a zip archive, not JSON (the export). */
+  zip?: boolean;
 }
 
 const tokenQuery = z.strictObject({ all: z.enum(['1', 'true']).optional() });
@@ -60,6 +63,10 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/incident-templates/:id', summary: 'Delete an incident template', tag: 'Incident templates', permission: 'operate', responses: { 204: null } },
   { method: 'put', path: '/incidents/:id/postmortem', summary: 'Save the postmortem draft (Markdown) of a resolved incident', tag: 'Incidents', permission: 'operate', body: postmortemsApi.saveBody, responses: { 200: r.incident } },
   { method: 'post', path: '/incidents/:id/postmortem/publish', summary: 'Publish the postmortem (optionally notifying subscribers)', tag: 'Incidents', permission: 'operate', body: postmortemsApi.publishBody, responses: { 200: r.incident } },
+  { method: 'get', path: '/me/data', summary: 'Download my data: profile, sessions, tokens’ metadata, audit entries about me, what I wrote', tag: 'Access', permission: 'read', responses: { 200: z.looseObject({}) } },
+  { method: 'delete', path: '/users/:id', summary: 'Delete a staff account (name and e-mail scrubbed; what they wrote stays, as “former staff member”)', tag: 'Staff', permission: 'administer', responses: { 204: null } },
+  { method: 'get', path: '/export', summary: 'Export everything as a zip of JSON and CSV files, one per kind (streamed)', tag: 'Data', permission: 'administer', responses: { 200: null }, zip: true },
+  { method: 'post', path: '/import/statuspage', summary: 'Import components, incidents and maintenance from Statuspage’s public JSON (idempotent)', tag: 'Data', permission: 'administer', body: statuspageImportBody, responses: { 200: z.looseObject({}) } },
   { method: 'get', path: '/me/sessions', summary: 'Your console sessions', tag: 'Access', permission: 'read', responses: { 200: r.list('sessions', session) } },
   { method: 'delete', path: '/me/sessions/:id', summary: 'End one of your console sessions', tag: 'Access', permission: 'read', responses: { 204: null } },
   { method: 'delete', path: '/users/:id/sessions', summary: 'End every console session of a staff member', tag: 'Staff', permission: 'administer', responses: { 200: z.looseObject({ sessions_ended: z.number().int() }) } },

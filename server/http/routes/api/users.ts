@@ -12,6 +12,8 @@ import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFact
 import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
+import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
+import { staffData } from '../../../domain/staff/staffData.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { presentSession, presentUser } from '../../../presenters/staff.js';
@@ -68,6 +70,12 @@ export function userRoutes(deps: AppDeps): Router {
     res.json({ required });
   });
 
+  // "Download my data": profile, sessions, tokens' metadata, audit entries, what they wrote.
+  r.get('/me/data', requireApi('read'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.attachment('my-data.json').json(await staffData(deps.database.db, req.actor!.id, deps.clock.now()));
+  });
+
   r.get('/users', requireApi('administer'), async (req, res) => {
     const rows = await listUsers(ctxOf(deps, req));
     const withFactor = await usersWithSecondFactor(deps.database.db);
@@ -85,6 +93,11 @@ export function userRoutes(deps: AppDeps): Router {
   r.patch('/users/:id', requireApi('administer'), async (req, res) => {
     const user = await updateUser(ctxOf(deps, req), parse(uuidParam, req.params.id), parse(updateBody, req.body));
     res.json({ user: presentUser(user) });
+  });
+
+  r.delete('/users/:id', requireApi('administer'), async (req, res) => {
+    await deleteStaffAccount(ctxOf(deps, req), deps.sessionSecret, parse(uuidParam, req.params.id));
+    res.status(204).end();
   });
 
   return r;

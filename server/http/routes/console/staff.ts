@@ -14,7 +14,10 @@ import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFact
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
+import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
+import { staffData } from '../../../domain/staff/staffData.js';
 import { roles, type Role } from '../../../domain/roles.js';
+import { notFound } from '../../../domain/errors.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { redirectDone } from '../../flash.js';
@@ -121,6 +124,28 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
   r.post('/users/:id/end-sessions', requireConsole('administer'), async (req, res) => {
     const ended = await endSessionsOf(ctxOf(deps, req), parse(uuidParam, req.params.id));
     res.render('pages/users', { ...(await usersPage(req)), sessionsEnded: ended });
+  });
+
+  // Deletion cannot be undone, so the button on the staff page leads here first.
+  r.get('/users/:id/delete', requireConsole('administer'), async (req, res) => {
+    const id = parse(uuidParam, req.params.id);
+    const user = (await listUsers(ctxOf(deps, req))).find((u) => u.id === id);
+    if (!user) throw notFound('User', id);
+    res.render('pages/user-delete', { title: 'Delete an account', person: presentUser(user) });
+  });
+
+  r.post('/users/:id/delete', requireConsole('administer'), async (req, res) => {
+    try {
+      await deleteStaffAccount(ctxOf(deps, req), deps.sessionSecret, parse(uuidParam, req.params.id));
+      redirectDone(res, '/console/users', 'user_deleted');
+    } catch (err) {
+      renderFormError(res, 'pages/users', err, await usersPage(req));
+    }
+  });
+
+  r.get('/me/data', requireConsole('read'), async (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.attachment('my-data.json').json(await staffData(deps.database.db, req.actor!.id, deps.clock.now()));
   });
 
   r.get('/audit', requireConsole('administer'), async (req, res) => {

@@ -1,16 +1,17 @@
 import express, { Router, type Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { asc } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
-import { components } from '../../../db/schema.js';
+import { components, subscribers } from '../../../db/schema.js';
 import { DomainError, rateLimited, unavailable } from '../../../domain/errors.js';
 import { confirmSubscription } from '../../../domain/subscribers/confirmSubscription.js';
 import { getSubscriber } from '../../../domain/subscribers/getSubscriber.js';
 import { subscriberLinks, verifySubscriber } from '../../../domain/subscribers/links.js';
 import type { SubscriberRow } from '../../../domain/subscribers/shared.js';
 import { subscribe } from '../../../domain/subscribers/subscribe.js';
-import { unsubscribe } from '../../../domain/subscribers/unsubscribe.js';
+import { deleteSubscriber } from '../../../domain/subscribers/deleteSubscriber.js';
+import { subscriberData } from '../../../domain/subscribers/subscriberData.js';
 import { updateSubscription } from '../../../domain/subscribers/updateSubscription.js';
 import { ctxOf } from '../../context.js';
 import { parse, uuidParam } from '../../validate.js';
@@ -42,11 +43,18 @@ export function subscriptionRoutes(deps: AppDeps): Router {
     handler: (_req, _res, next, options) => next(rateLimited('Too many subscription requests; try again in a minute', Math.ceil(options.windowMs / 1000))),
   });
 
-  /** The subscriber named by a signed link; a forged or mangled signature is refused. */
-  const signed = async (req: Request): Promise<SubscriberRow> => {
+  /** The subscriber id named by a signed link; a forged or mangled signature is refused. */
+  const signedId = (req: Request): string => {
     const q = parse(linkQuery, req.query);
     if (!verifySubscriber(deps.sessionSecret, q.s, q.sig)) throw new DomainError('forbidden', 'invalid_link', 'This link is not valid. Use the newest link from one of our e-mails.');
-    return getSubscriber(deps.database.db, q.s);
+    return q.s;
+  };
+  const signed = async (req: Request): Promise<SubscriberRow> => getSubscriber(deps.database.db, signedId(req));
+  /** The subscriber, or null once deleted (an old unsubscribe link still works, and says so). */
+  const signedOrGone = async (req: Request): Promise<SubscriberRow | null> => {
+    const id = signedId(req);
+    const [row] = await deps.database.db.select().from(subscribers).where(eq(subscribers.id, id));
+    return row ?? null;
   };
 
   const managePage = async (sub: SubscriberRow, flash?: string) => {
@@ -65,6 +73,7 @@ export function subscriptionRoutes(deps: AppDeps): Router {
       components: all.filter((c) => !c.isGroup).map((c) => ({ id: c.id, name: c.groupId && groupName.has(c.groupId) ? `${groupName.get(c.groupId)} › ${c.name}` : c.name, checked: chosen.has(c.id) })),
       manageUrl: links.manage,
       unsubscribeUrl: links.unsubscribe,
+      dataUrl: links.manage.replace('/subscribe/manage?', '/subscribe/data?'),
     };
   };
 
@@ -103,15 +112,25 @@ export function subscriptionRoutes(deps: AppDeps): Router {
     res.render('pages/subscribe-manage', await managePage(after, 'Your choices are saved.'));
   });
 
-  r.get('/subscribe/unsubscribe', async (req, res) => {
+  // "Download my data": everything held about this subscriber, as JSON.
+  r.get('/subscribe/data', async (req, res) => {
     const sub = await signed(req);
-    res.render('pages/subscribe-unsubscribe', { ...PUBLIC, title: 'Unsubscribe', email: sub.email, done: Boolean(sub.unsubscribedAt), unsubscribeUrl: subscriberLinks('', deps.sessionSecret, sub.id).unsubscribe });
+    res.setHeader('Cache-Control', 'no-store');
+    res.attachment('my-subscription-data.json').json(await subscriberData(deps.database.db, sub, deps.clock.now()));
   });
 
-  // One-click (RFC 8058): mail clients POST `List-Unsubscribe=One-Click`; the body is not needed.
+  r.get('/subscribe/unsubscribe', async (req, res) => {
+    const sub = await signedOrGone(req);
+    if (!sub || sub.unsubscribedAt) return res.render('pages/subscribe-unsubscribe', { ...PUBLIC, title: 'Unsubscribed', email: sub?.email, done: true });
+    res.render('pages/subscribe-unsubscribe', { ...PUBLIC, title: 'Unsubscribe', email: sub.email, done: false, unsubscribeUrl: subscriberLinks('', deps.sessionSecret, sub.id).unsubscribe });
+  });
+
+  // Unsubscribing deletes the address ("delete me" on the manage page posts here too). One-click
+  // (RFC 8058): mail clients POST `List-Unsubscribe=One-Click`; the body is not needed.
   r.post('/subscribe/unsubscribe', form, async (req, res) => {
-    const sub = await unsubscribe(ctxOf(deps, req), (await signed(req)).id);
-    res.render('pages/subscribe-unsubscribe', { ...PUBLIC, title: 'Unsubscribed', email: sub.email, done: true, manageUrl: subscriberLinks('', deps.sessionSecret, sub.id).manage });
+    const sub = await signedOrGone(req);
+    if (sub) await deleteSubscriber(ctxOf(deps, req), deps.sessionSecret, sub.id);
+    res.render('pages/subscribe-unsubscribe', { ...PUBLIC, title: 'Unsubscribed', email: sub?.email, done: true });
   });
 
   return r;
