@@ -4,6 +4,7 @@ import type { AppDeps } from './deps.js';
 import { startJobs } from '../jobs/registry.js';
 import { MaintenanceWatcher } from '../jobs/maintenanceWatcher.js';
 import { SlaWatcher } from '../jobs/slaWatcher.js';
+import { CadenceWatcher } from '../jobs/cadenceWatcher.js';
 import { OutboxDispatcher } from './notify/dispatcher.js';
 import { staffRealtimeChannel } from './notify/realtimeChannel.js';
 import { deliveryChannels } from './notify/registry.js';
@@ -22,6 +23,7 @@ export interface Runtime {
   gateway: RealtimeGateway;
   dispatcher: OutboxDispatcher;
   slaWatcher: SlaWatcher;
+  cadenceWatcher: CadenceWatcher;
   maintenanceWatcher: MaintenanceWatcher;
   snapshot: SnapshotStore;
   /** Readiness: `started` turns true when startBackground() has finished. */
@@ -70,12 +72,14 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     for (const n of fired) metrics.noticeLateness.observe(n.lateMs / 1000);
     void dispatcher.drain();
   });
-  slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = opts.timers ?? true;
+  const cadenceWatcher = new CadenceWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
+  slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = cadenceWatcher.timersEnabled = opts.timers ?? true;
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
   const PUBLIC_EVENTS = /^(incident\.(created|updated|resolved|reopened|changed|milestone)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
   const react = (type: string) => {
     if (type.startsWith('incident.') || type === 'sla_policy.changed' || type === 'reconnected') void slaWatcher.arm().catch(() => {});
+    if (type.startsWith('incident.') || type === 'reconnected') void cadenceWatcher.arm().catch(() => {});
     if (type.startsWith('maintenance.') || type === 'reconnected') void maintenanceWatcher.arm().catch(() => {});
     if (PUBLIC_EVENTS.test(type)) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
   };
@@ -88,6 +92,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     gateway,
     dispatcher,
     slaWatcher,
+    cadenceWatcher,
     maintenanceWatcher,
     snapshot,
     health,
@@ -101,10 +106,12 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       // Fire whatever came due while Beacon was down, then arm the timers; cron is the safety net.
       await slaWatcher.tick();
       await maintenanceWatcher.tick();
+      await cadenceWatcher.tick();
       jobs = startJobs(
         [
           { name: 'sla-warnings', schedule: '* * * * *', run: () => slaWatcher.tick() },
           { name: 'maintenance-notices', schedule: '* * * * *', run: () => maintenanceWatcher.tick() },
+          { name: 'next-update-warnings', schedule: '* * * * *', run: () => cadenceWatcher.tick() },
         ],
         deps.logger,
       );
@@ -114,6 +121,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       health.started = false;
       jobs?.stop();
       slaWatcher.stop();
+      cadenceWatcher.stop();
       maintenanceWatcher.stop();
       snapshot.stop();
       await dispatcher.stop();

@@ -174,6 +174,10 @@ export const incidents = pgTable(
     slaGoals: jsonb('sla_goals'),
     /** Milestones recorded with a time earlier than when they were entered: who, when and why. */
     backdatedMilestones: jsonb('backdated_milestones').$type<BackdatedMilestones>().notNull().default({}),
+    /** The pending "next update by" commitment: the latest public update's, cleared by resolution. */
+    nextUpdateAt: ts('next_update_at'),
+    /** The update that made the pending commitment (the warnings are keyed on it). */
+    nextUpdateFrom: uuid('next_update_from'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
   },
@@ -212,6 +216,8 @@ export const incidentUpdates = pgTable(
     authorId: uuid('author_id'),
     createdAt: ts('created_at').notNull(),
     displayAt: ts('display_at').notNull(),
+    /** "Next update by": when this update promised the next one (null = no commitment). */
+    nextUpdateAt: ts('next_update_at'),
   },
   (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt)],
 );
@@ -248,6 +254,26 @@ export const slaWarnings = pgTable(
     firedAt: ts('fired_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.goal, t.level] })],
+);
+
+/**
+ * One row per (incident, update, level) of a "next update by" warning ever fired: at 80 % of the
+ * promised interval and when it lapsed. The key makes each fire once across restarts and instances.
+ */
+export const cadenceWarnings = pgTable(
+  'cadence_warnings',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    updateId: uuid('update_id')
+      .notNull()
+      .references(() => incidentUpdates.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: ['80', 'lapsed'] }).notNull(),
+    dueAt: ts('due_at').notNull(),
+    firedAt: ts('fired_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.updateId, t.level] })],
 );
 
 // ---- maintenance ------------------------------------------------------------------------------

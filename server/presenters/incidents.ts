@@ -58,6 +58,8 @@ export function presentIncident(
     backdated_milestones: presentBackdated(incident.backdatedMilestones),
     sla,
     next_deadline_at: iso(nearest),
+    /** The pending "next update by" commitment of the latest public update (null = none). */
+    next_update_at: iso(incident.nextUpdateAt),
     ...(extra.components && { components: extra.components.map((c) => presentComponent(c)) }),
     ...(extra.updates && { incident_updates: extra.updates.map(presentUpdate) }),
     ...(extra.events && {
