@@ -22,6 +22,7 @@ export const DONE = {
   notice_deleted: 'Notice deleted.',
   sla_policy_saved: 'The SLA policy was saved.',
   sla_policy_confirmed: 'The SLA policy is marked as reviewed.',
+  update_cadence_saved: 'The next-update intervals were saved.',
   user_saved: 'Staff member saved.',
   token_revoked: 'Token revoked.',
   delivery_retried: 'Delivery queued for another attempt.',
