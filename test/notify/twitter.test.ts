@@ -51,7 +51,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     await drain();
     expect(fake.tweets).to.have.length(1);
     const [t] = fake.tweets;
-    expect(t!.text).to.equal(`[Investigating] Checkout failing — We are looking into it. ${PUBLIC}/incidents/${id}`);
+    expect(t!.text).to.equal(`[Investigating] Checkout failing — We are looking into it. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`);
     expect(tweetLength(t!.text)).to.be.at.most(280);
     expect(t!.replyTo).to.equal(undefined);
     expect(t!.authorization).to.match(/^OAuth .*oauth_consumer_key="consumer-key".*oauth_token="access-token"/);
@@ -72,7 +72,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     await drain();
     const [root, monitoring, resolved] = fake.tweets;
     expect(fake.tweets).to.have.length(3);
-    expect(monitoring!.text).to.equal(`[Monitoring] Checkout failing — Fix deployed. ${PUBLIC}/incidents/${id}`);
+    expect(monitoring!.text).to.equal(`[Monitoring] Checkout failing — Fix deployed. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`);
     expect(resolved!.text).to.match(/^\[Resolved\] Checkout failing — All good\. https:/);
     expect(monitoring!.replyTo).to.equal(root!.id);
     expect(resolved!.replyTo).to.equal(root!.id);
@@ -136,7 +136,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     const tooLong = await c.form(`${page}/updates`, { status: 'resolved', message: 'Done.', custom_tweet: 'z'.repeat(281) }, page);
     expect(tooLong.status).to.equal(400);
     await drain();
-    expect(fake.tweets.map((t) => t.text)).to.deep.equal([`[Investigating] Checkout failing — We are looking into it. ${PUBLIC}/incidents/${id}`, 'Found the cause.']);
+    expect(fake.tweets.map((t) => t.text)).to.deep.equal([`[Investigating] Checkout failing — We are looking into it. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`, 'Found the cause.']);
   });
 
   it('tweets maintenance announced, 30-minute notice, started and completed as one thread', async () => {
