@@ -2,7 +2,7 @@ import { IMPACT_LABELS, statusLabel } from './labels.js';
 import type { PublicIncident } from './publicIncidents.js';
 import type { PublicMaintenance } from './publicMaintenance.js';
 import { maintenanceTimes } from './statusPageView.js';
-import { humanTime } from './times.js';
+import { humanTime, nextUpdateText } from './times.js';
 
 // View models of the public incident, maintenance and history pages: the Statuspage objects plus
 // the words and times people read (labels.ts, times.ts).
@@ -11,7 +11,9 @@ type Update = { status: string; body: string; created_at: string | null; display
 const updateView = (u: Update) => ({ status: statusLabel(u.status), body: u.body, at: u.display_at ?? u.created_at, when: humanTime(u.display_at ?? u.created_at) });
 
 export function incidentPageView(i: PublicIncident) {
-  return { ...i, statusLabel: statusLabel(i.status), impactLabel: IMPACT_LABELS[i.impact] ?? '', updates: i.incident_updates.map(updateView) };
+  const latest = i.incident_updates[0];
+  const nextUpdate = latest && i.next_update_at ? { at: i.next_update_at, text: nextUpdateText(i.next_update_at, latest.created_at ?? i.next_update_at) } : null;
+  return { ...i, statusLabel: statusLabel(i.status), impactLabel: IMPACT_LABELS[i.impact] ?? '', updates: i.incident_updates.map(updateView), nextUpdate };
 }
 
 export function maintenancePageView(m: PublicMaintenance) {

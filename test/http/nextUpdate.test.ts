@@ -99,4 +99,28 @@ describe('"next update by" commitments: API and policy', () => {
     expect((await adminApi.get('/api/v1/update-cadence')).body.policy).to.deep.equal({ '1': 20, '2': 60, '3': 240, '4': null });
     await adminApi.put('/api/v1/update-cadence', { '1': 30, '2': 60, '3': 240, '4': null });
   });
+
+  it('the status page, the incident page and the announcements API show the promise; resolution removes it', async () => {
+    const inc = (await file({ title: 'Login slow', severity: 1, next_update_in: 150 })).body; // 14:30 UTC
+    await s.runtime.dispatcher.drain();
+    await s.runtime.snapshot.rebuild();
+    const anon = new Client(s.baseUrl);
+    const front = await anon.get('/', html);
+    expect(front.text).to.include(`<time datetime="${at(150)}">Next update by 14:30 UTC</time>`);
+    const page = await anon.get(`/incidents/${inc.id}`, html);
+    expect(page.text).to.include('Next update by 14:30 UTC');
+    const ann = (await anon.get('/api/v1/announcements')).body.announcements.find((a: any) => a.id === `incident:${inc.id}`);
+    expect(ann.next_update_at).to.equal(at(150));
+    // Past midnight UTC the date is named.
+    s.clock.set(at(60));
+    await api.post(`/api/v1/incidents/${inc.id}/updates`, { status: 'identified', message: 'Found it.', next_update_at: '2026-11-30T09:00:00.000Z' });
+    await s.runtime.dispatcher.drain();
+    await s.runtime.snapshot.rebuild();
+    expect((await anon.get(`/incidents/${inc.id}`, html)).text).to.include('Next update by Nov 30, 09:00 UTC');
+    await api.post(`/api/v1/incidents/${inc.id}/updates`, { status: 'resolved', message: 'Fixed.' });
+    await s.runtime.dispatcher.drain();
+    await s.runtime.snapshot.rebuild();
+    expect((await anon.get(`/incidents/${inc.id}`, html)).text).not.to.include('Next update by');
+    expect((await anon.get('/api/v1/announcements')).body.announcements.find((a: any) => a.id === `incident:${inc.id}`)).to.equal(undefined);
+  });
 });

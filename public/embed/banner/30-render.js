@@ -89,7 +89,7 @@ function safeUrl(url) {
 }
 
 function formatTime(iso) {
-  if (!iso) return '';
+  if (typeof iso !== 'string' || !iso) return '';
   var d = new Date(iso);
   if (isNaN(d.getTime())) return '';
   try {
@@ -100,6 +100,10 @@ function formatTime(iso) {
 }
 
 function whenText(a) {
+  if (a.kind === 'incident') {
+    var next = formatTime(a.next_update_at);
+    return next ? 'Next update by ' + next : '';
+  }
   if (a.kind !== 'maintenance') return '';
   var from = formatTime(a.starts_at), until = formatTime(a.ends_at);
   if (from && until) return 'From ' + from + ' until ' + until;
@@ -109,7 +113,7 @@ function whenText(a) {
 }
 
 function signature(a) {
-  return [a.kind, a.level, a.title, a.body, a.starts_at, a.ends_at, a.url, a.dismissible].join('\u0001');
+  return [a.kind, a.level, a.title, a.body, a.starts_at, a.ends_at, a.url, a.dismissible, a.next_update_at].join('\u0001');
 }
 
 function text(tag, className, value) {
