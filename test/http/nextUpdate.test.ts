@@ -123,4 +123,21 @@ describe('"next update by" commitments: API and policy', () => {
     expect((await anon.get(`/incidents/${inc.id}`, html)).text).not.to.include('Next update by');
     expect((await anon.get('/api/v1/announcements')).body.announcements.find((a: any) => a.id === `incident:${inc.id}`)).to.equal(undefined);
   });
+
+  it('the SLA report shows per severity how often the next update came on time (API, CSV and console)', async () => {
+    const a = (await file({ severity: 3, title: 'Report A', next_update_in: 30 })).body;
+    s.clock.set(at(20));
+    await api.post(`/api/v1/incidents/${a.id}/updates`, { status: 'identified', message: 'on time', next_update_in: 30 }); // kept; promises 50
+    s.clock.set(at(70));
+    await api.post(`/api/v1/incidents/${a.id}/updates`, { status: 'resolved', message: 'late' }); // missed
+    const q = `from=${encodeURIComponent(at(-1))}&to=${encodeURIComponent(at(1))}`;
+    const report = (await api.get(`/api/v1/reports/sla?${q}`)).body;
+    expect(report.severities.find((r: any) => r.severity === 3).next_update).to.deep.equal({ kept: 1, missed: 1, on_time_pct: 50 });
+    const csv = (await api.get(`/api/v1/reports/sla?${q}&format=csv`)).text.split('\r\n');
+    const header = csv[0]!.split(',');
+    expect(csv[3]!.split(',')[header.indexOf('next_update_on_time_pct')]).to.equal('50.0');
+    const { c } = await signInAs(s.baseUrl, 'observer');
+    const page = await c.get(`/console/reports/sla?from=2026-11-29&to=2026-11-29`, html);
+    expect(page.text).to.include('1 of 2 “next update by” promises kept (50.0 % on time)');
+  });
 });

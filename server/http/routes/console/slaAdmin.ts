@@ -98,6 +98,7 @@ function reportView(rows: SeverityRow[]) {
   return rows.map((r) => ({
     severity: r.severity,
     countLabel: `${r.count} ${r.count === 1 ? 'incident' : 'incidents'}`,
+    nextUpdate: r.next_update.on_time_pct === null ? 'No “next update by” promise decided yet' : `${r.next_update.kept} of ${r.next_update.kept + r.next_update.missed} “next update by” promises kept (${r.next_update.on_time_pct.toFixed(1)} % on time)`,
     milestones: milestones.map((m) => {
       const g = r.goals[m];
       const t = r.time_to[m];
