@@ -56,7 +56,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         const html = fragment.body.toString();
         if (seq !== store.seq) return; // a newer rebuild already published
         stopTimer();
-        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });
+        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString(), targets: snap.announcementTargets });
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });

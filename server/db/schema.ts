@@ -358,6 +358,8 @@ export const notices = pgTable(
     expireAt: ts('expire_at'),
     dismissible: boolean('dismissible').notNull().default(true),
     url: text('url'),
+    /** The audience: the components (or groups) it concerns; null = page-wide (every banner shows it). */
+    componentIds: jsonb('component_ids').$type<string[] | null>(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),

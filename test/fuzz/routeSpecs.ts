@@ -49,7 +49,7 @@ const componentField = fc.array(fc.tuple(ref('components'), fc.constantFrom(...c
 const incidentConsole = { quiet: checkbox };
 const slaFields = Object.fromEntries(['1', '2', '3', '4'].flatMap((s) => milestones.map((m) => [`sev${s}_${m}`, minutes])));
 const componentForm = { name: title, description: text, group_id: fc.oneof(fc.constant(''), ref('components')), position: fc.integer({ min: 0, max: 50 }).map(String), status: fc.constantFrom(...componentStatuses), showcase: checkbox, only_show_if_degraded: checkbox };
-const noticeForm = { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: localTime, expire_at: localTime, url: fc.constantFrom('', 'https://example.com/x'), dismissible: checkbox };
+const noticeForm = { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: localTime, expire_at: localTime, url: fc.constantFrom('', 'https://example.com/x'), dismissible: checkbox, components: componentList };
 const webhookForm = { url: hookUrl, description: text, components: componentList };
 const maintenanceForm = { title, body: text, reason: text, window: fc.constantFrom(...WINDOWS), start_time: hhmm, end_time: hhmm, starts_at: localTime, ends_at: localTime };
 /** A subscriber id with its own signature most of the time, someone else's otherwise. */
@@ -78,8 +78,8 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /api/v1/incidents/:id/notes': { body: 'json', fields: { body: text } },
   'PUT /api/v1/sla-policy': { body: 'json', fields: { '1': goals, '2': goals, '3': goals, '4': goals } },
   'PUT /api/v1/update-cadence': { body: 'json', fields: { '1': goal, '2': goal, '3': goal, '4': goal } },
-  'POST /api/v1/notices': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, url: fc.constantFrom('https://example.com', null) } },
-  'PATCH /api/v1/notices/:id': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool } },
+  'POST /api/v1/notices': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, url: fc.constantFrom('https://example.com', null), components: componentList } },
+  'PATCH /api/v1/notices/:id': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, components: componentList } },
   'DELETE /api/v1/notices/:id': { body: 'none' },
   'PUT /api/v1/maintenance-windows': { body: 'json', fields: { rules: fc.array(fc.record({ weekday: fc.integer({ min: 1, max: 7 }), start: hhmm, end: hhmm, zone: fc.constantFrom('America/New_York', 'Europe/Berlin', 'Mars/Olympus') }), { minLength: 1, maxLength: 3 }), effective_at: near } },
   'POST /api/v1/maintenances': { body: 'json', fields: { title, body: text, kind: fc.constantFrom('planned', 'unplanned'), scheduled_for: slot.map((s) => s.scheduled_for), scheduled_until: slot.map((s) => s.scheduled_until), components: componentList, notify: bool, reason: text } },

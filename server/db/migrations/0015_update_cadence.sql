@@ -12,3 +12,5 @@ CREATE TABLE "cadence_warnings" (
 --> statement-breakpoint
 ALTER TABLE "cadence_warnings" ADD CONSTRAINT "cadence_warnings_incident_id_incidents_id_fk" FOREIGN KEY ("incident_id") REFERENCES "public"."incidents"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cadence_warnings" ADD CONSTRAINT "cadence_warnings_update_id_incident_updates_id_fk" FOREIGN KEY ("update_id") REFERENCES "public"."incident_updates"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
+ALTER TABLE "notices" ADD COLUMN "component_ids" jsonb;
