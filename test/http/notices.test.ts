@@ -27,7 +27,7 @@ describe('notices', () => {
       url: 'https://example.com/status',
       active: true,
     });
-    expect(created.body).to.have.all.keys('id', 'title', 'body', 'level', 'publish_at', 'expire_at', 'dismissible', 'url', 'created_at', 'updated_at', 'active');
+    expect(created.body).to.have.all.keys('id', 'title', 'body', 'level', 'publish_at', 'expire_at', 'dismissible', 'url', 'components', 'created_at', 'updated_at', 'active');
     const id = created.body.id;
 
     const later = await c.post('/api/v1/notices', { ...base, title: 'Later', level: 'info', publish_at: '2026-12-01T00:00:00+01:00', dismissible: false });
