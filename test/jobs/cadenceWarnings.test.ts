@@ -32,7 +32,7 @@ describe('"next update by" warnings', () => {
     api = new Client(s.baseUrl, (await staff('regular')).token);
   });
 
-  const events = async () => (await (await testDatabase()).db.select().from(outboxEvents)).filter((e) => e.type.startsWith('cadence.'));
+  const events = async () => (await (await testDatabase()).db.select().from(outboxEvents).orderBy(outboxEvents.id)).filter((e) => e.type.startsWith('cadence.'));
   const fresh = () => {
     const w = new CadenceWatcher(s.deps.database.db, new FixedClock(s.clock.now()), createLogger('silent', new LogSink()));
     w.timersEnabled = false;
