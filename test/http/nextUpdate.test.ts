@@ -140,4 +140,20 @@ describe('"next update by" commitments: API and policy', () => {
     const page = await c.get(`/console/reports/sla?from=2026-11-29&to=2026-11-29`, html);
     expect(page.text).to.include('1 of 2 “next update by” promises kept (50.0 % on time)');
   });
+
+  it('the console update form takes "next update within" as a duration and shows the pending promise', async () => {
+    const inc = (await file()).body; // sev2: by 13:00
+    const { c } = await signInAs(s.baseUrl, 'regular');
+    const page = await c.get(`/console/incidents/${inc.id}`, html);
+    expect(page.text).to.include('name="next_update"').and.include(`Customers were promised the next update by <time datetime="${at(60)}"`);
+    const bad = await c.form(`/console/incidents/${inc.id}/updates`, { status: 'identified', message: 'x', next_update: 'soon' });
+    expect(bad.status).to.equal(400);
+    expect(bad.text).to.include('Next update within');
+    const ok = await c.form(`/console/incidents/${inc.id}/updates`, { status: 'identified', message: 'Found it.', next_update: '2h' });
+    expect(ok.status, ok.text).to.equal(303);
+    expect((await api.get(`/api/v1/incidents/${inc.id}`)).body.next_update_at).to.equal(at(120));
+    const dflt = await c.form(`/console/incidents/${inc.id}/updates`, { status: 'monitoring', message: 'Watching.', next_update: '' });
+    expect(dflt.status).to.equal(303);
+    expect((await api.get(`/api/v1/incidents/${inc.id}`)).body.next_update_at).to.equal(at(60));
+  });
 });
