@@ -109,7 +109,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     const id = await file();
     const res = await api.get(`/api/v1/tweet-preview?incident_id=${id}&status=identified&message=${encodeURIComponent('Found it.')}`);
     expect(res.status, res.text).to.equal(200);
-    const text = `[Identified] Checkout failing — Found it. ${PUBLIC}/incidents/${id}`;
+    const text = `[Identified] Checkout failing — Found it. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`;
     expect(res.body).to.deep.equal({ text, length: tweetLength(text), max: 280, enabled: true });
     const observer = new Client(s.baseUrl, (await staff('observer')).token);
     expect((await observer.get(`/api/v1/tweet-preview?incident_id=${id}`)).status).to.equal(403);
@@ -120,7 +120,12 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     await c.form('/console/login', { email: who.email, password: PASSWORD });
     const preview = await c.get(`/console/incidents/${id}/tweet-preview?status=monitoring&message=Watching`);
     expect(preview.status).to.equal(200);
-    expect(preview.body).to.include({ text: `[Monitoring] Checkout failing — Watching ${PUBLIC}/incidents/${id}`, max: 280, enabled: true });
+    // The preview counts the "next update by" line the update will carry (severity 2: 60 min by default).
+    expect(preview.body).to.include({ text: `[Monitoring] Checkout failing — Watching Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`, max: 280, enabled: true });
+    const promised = await api.get(`/api/v1/tweet-preview?incident_id=${id}&status=identified&message=Found&next_update_in=30`);
+    expect(promised.body.text).to.equal(`[Identified] Checkout failing — Found Next update by 12:30 UTC. ${PUBLIC}/incidents/${id}`);
+    const resolving = await api.get(`/api/v1/tweet-preview?incident_id=${id}&status=resolved&message=Done`);
+    expect(resolving.body.text).to.equal(`[Resolved] Checkout failing — Done ${PUBLIC}/incidents/${id}`);
   });
 
   it('console update form passes custom_tweet and skip_twitter through', async () => {
