@@ -83,6 +83,23 @@ describe('"next update by" warnings', () => {
     expect((await events()).map((e) => e.type)).to.deep.equal(['cadence.warning', 'cadence.lapsed']);
   });
 
+  it('a fresh runtime on the same database (a restarted instance) fires what is left, once', async () => {
+    await api.post('/api/v1/incidents', { title: 'down', severity: 1, message: 'x' });
+    s.clock.set(at(24));
+    expect(levels(await s.runtime.cadenceWatcher.tick())).to.deep.equal(['80']);
+    const restarted = await startTestServer({ now: at(24).toISOString() });
+    try {
+      expect(await restarted.runtime.cadenceWatcher.tick(), 'the 80 % warning is not repeated').to.deep.equal([]);
+      restarted.clock.set(at(31));
+      expect(levels(await restarted.runtime.cadenceWatcher.tick())).to.deep.equal(['lapsed']);
+      s.clock.set(at(31));
+      expect(await s.runtime.cadenceWatcher.tick(), 'nor fired again by the first instance').to.deep.equal([]);
+    } finally {
+      await restarted.close();
+    }
+    expect((await events()).map((e) => e.type)).to.deep.equal(['cadence.warning', 'cadence.lapsed']);
+  });
+
   it('two watchers racing on one database fire each warning once; both levels due together announce only the lapse', async () => {
     await api.post('/api/v1/incidents', { title: 'down', severity: 1, message: 'x' });
     s.clock.set(at(45));
