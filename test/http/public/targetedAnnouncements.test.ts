@@ -84,6 +84,7 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
       expect(res.body.error.code).to.equal(code);
     };
     await bad('?components=nope', 400, 'validation_failed');
+    await bad('?components=,', 400, 'validation_failed');
     await bad(`?components=${search.id}&components=${billing.id}`, 400, 'validation_failed');
     await bad('?components=00000000-0000-4000-8000-000000000000', 404, 'component_not_found');
     await bad(`?group=${search.id}`, 422, 'not_a_group');

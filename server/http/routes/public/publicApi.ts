@@ -5,7 +5,7 @@ import { DomainError, notFound, ruleBroken } from '../../../domain/errors.js';
 import { filterAnnouncements, resolveFilter } from '../../../domain/public/announcementTargets.js';
 import { API_POLICY, preflight, sendCached, sendPrepared } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
-import { parse } from '../../validate.js';
+import { fieldError, parse } from '../../validate.js';
 
 const ANNOUNCEMENTS = '/api/v1/announcements';
 const targetQuery = z.object({
@@ -26,6 +26,7 @@ const targetQuery = z.object({
 async function targeted(req: Request, store: SnapshotStore) {
   if (req.query.components === undefined && req.query.group === undefined) return null;
   const q = parse(targetQuery, { components: req.query.components, group: req.query.group });
+  if (!q.components?.length && !q.group) throw fieldError('components', 'lists no component ids; leave it out for every announcement');
   const snap = await store.current();
   const missing = [...(q.components ?? []), ...(q.group ? [q.group] : [])].filter((id) => !snap.components.some((c) => c.id === id));
   if (missing.length) throw new DomainError('not_found', 'component_not_found', `Unknown component: ${missing.join(', ')}`, { ids: missing });
