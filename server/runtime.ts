@@ -5,6 +5,7 @@ import { startJobs } from '../jobs/registry.js';
 import { retentionJob } from '../jobs/retention.js';
 import { MaintenanceWatcher } from '../jobs/maintenanceWatcher.js';
 import { SlaWatcher } from '../jobs/slaWatcher.js';
+import { CadenceWatcher } from '../jobs/cadenceWatcher.js';
 import { OutboxDispatcher } from './notify/dispatcher.js';
 import { staffRealtimeChannel } from './notify/realtimeChannel.js';
 import { deliveryChannels } from './notify/registry.js';
@@ -24,6 +25,7 @@ export interface Runtime {
   gateway: RealtimeGateway;
   dispatcher: OutboxDispatcher;
   slaWatcher: SlaWatcher;
+  cadenceWatcher: CadenceWatcher;
   maintenanceWatcher: MaintenanceWatcher;
   snapshot: SnapshotStore;
   backups: BackupJobs;
@@ -59,7 +61,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         const html = fragment.body.toString();
         if (seq !== store.seq) return; // a newer rebuild already published
         stopTimer();
-        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString() });
+        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString(), targets: snap.announcementTargets });
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });
@@ -75,12 +77,14 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     for (const n of fired) metrics.noticeLateness.observe(n.lateMs / 1000);
     void dispatcher.drain();
   });
-  slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = opts.timers ?? true;
+  const cadenceWatcher = new CadenceWatcher(deps.database.db, deps.clock, deps.logger, () => void dispatcher.drain());
+  slaWatcher.timersEnabled = maintenanceWatcher.timersEnabled = cadenceWatcher.timersEnabled = opts.timers ?? true;
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
   const PUBLIC_EVENTS = /^(import\.completed|incident\.(created|updated|resolved|reopened|changed|milestone|postmortem_published)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
   const react = (type: string) => {
     if (type.startsWith('incident.') || type === 'sla_policy.changed' || type === 'reconnected') void slaWatcher.arm().catch(() => {});
+    if (type.startsWith('incident.') || type === 'reconnected') void cadenceWatcher.arm().catch(() => {});
     if (type.startsWith('maintenance.') || type === 'reconnected') void maintenanceWatcher.arm().catch(() => {});
     if (PUBLIC_EVENTS.test(type)) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
   };
@@ -93,6 +97,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     gateway,
     dispatcher,
     slaWatcher,
+    cadenceWatcher,
     maintenanceWatcher,
     snapshot,
     backups,
@@ -107,6 +112,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       // Fire whatever came due while Beacon was down, then arm the timers; cron is the safety net.
       await slaWatcher.tick();
       await maintenanceWatcher.tick();
+      await cadenceWatcher.tick();
       jobs = startJobs(
         [
           { name: 'sla-warnings', schedule: '* * * * *', run: () => slaWatcher.tick() },
@@ -119,6 +125,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
                 { name: 'backup-overdue', schedule: '*/5 * * * *', run: () => backups.checkOverdue() },
               ]
             : []),
+          { name: 'next-update-warnings', schedule: '* * * * *', run: () => cadenceWatcher.tick() },
         ],
         deps.logger,
       );
@@ -128,6 +135,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       health.started = false;
       jobs?.stop();
       slaWatcher.stop();
+      cadenceWatcher.stop();
       maintenanceWatcher.stop();
       snapshot.stop();
       await dispatcher.stop();

@@ -44,6 +44,12 @@
   }
   socket.on('sla.warning', warn);
   socket.on('sla.breached', warn);
+  function cadence(e) {
+    var what = e.level === 'lapsed' ? 'the promised next update is OVERDUE' : 'the promised next update is due soon';
+    say('S' + e.severity + ' “' + e.title + '”: ' + what + ' (by ' + fmt.format(new Date(e.next_update_at)) + ')', e.level === 'lapsed' ? 'breach' : 'warn');
+  }
+  socket.on('cadence.warning', cadence);
+  socket.on('cadence.lapsed', cadence);
   // Lists refresh when any incident changes, unless the user is typing.
   var reloadable = document.querySelector('[data-live-reload]');
   ['incident.created', 'incident.updated', 'incident.resolved', 'incident.reopened', 'incident.changed', 'incident.milestone'].forEach(function (ev) {

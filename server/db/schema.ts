@@ -241,6 +241,10 @@ export const incidents = pgTable(
     postmortemBodyUpdatedAt: ts('postmortem_body_updated_at'),
     postmortemPublishedAt: ts('postmortem_published_at'),
     postmortemNotifiedAt: ts('postmortem_notified_at'),
+    /** The pending "next update by" commitment: the latest public update's, cleared by resolution. */
+    nextUpdateAt: ts('next_update_at'),
+    /** The update that made the pending commitment (the warnings are keyed on it). */
+    nextUpdateFrom: uuid('next_update_from'),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),
     externalId: text('external_id'),
@@ -281,6 +285,8 @@ export const incidentUpdates = pgTable(
     createdAt: ts('created_at').notNull(),
     displayAt: ts('display_at').notNull(),
     externalId: text('external_id'),
+    /** "Next update by": when this update promised the next one (null = no commitment). */
+    nextUpdateAt: ts('next_update_at'),
   },
   (t) => [index('incident_updates_incident_idx').on(t.incidentId, t.createdAt), uniqueIndex('incident_updates_external_id_key').on(t.externalId)],
 );
@@ -317,6 +323,26 @@ export const slaWarnings = pgTable(
     firedAt: ts('fired_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.incidentId, t.goal, t.level] })],
+);
+
+/**
+ * One row per (incident, update, level) of a "next update by" warning ever fired: at 80 % of the
+ * promised interval and when it lapsed. The key makes each fire once across restarts and instances.
+ */
+export const cadenceWarnings = pgTable(
+  'cadence_warnings',
+  {
+    incidentId: uuid('incident_id')
+      .notNull()
+      .references(() => incidents.id, { onDelete: 'cascade' }),
+    updateId: uuid('update_id')
+      .notNull()
+      .references(() => incidentUpdates.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: ['80', 'lapsed'] }).notNull(),
+    dueAt: ts('due_at').notNull(),
+    firedAt: ts('fired_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.updateId, t.level] })],
 );
 
 // ---- maintenance ------------------------------------------------------------------------------
@@ -402,6 +428,8 @@ export const notices = pgTable(
     expireAt: ts('expire_at'),
     dismissible: boolean('dismissible').notNull().default(true),
     url: text('url'),
+    /** The audience: the components (or groups) it concerns; null = page-wide (every banner shows it). */
+    componentIds: jsonb('component_ids').$type<string[] | null>(),
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: ts('created_at').notNull(),
     updatedAt: ts('updated_at').notNull(),

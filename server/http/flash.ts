@@ -27,6 +27,7 @@ export const DONE = {
   postmortem_published: 'Postmortem published.',
   sla_policy_saved: 'The SLA policy was saved.',
   sla_policy_confirmed: 'The SLA policy is marked as reviewed.',
+  update_cadence_saved: 'The next-update intervals were saved.',
   user_saved: 'Staff member saved.',
   user_deleted: 'Account deleted: name and e-mail scrubbed, sessions and tokens gone; their work now reads "former staff member".',
   token_revoked: 'Token revoked.',

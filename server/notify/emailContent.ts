@@ -5,7 +5,7 @@ import { getMaintenance } from '../domain/maintenance/getMaintenance.js';
 import type { OutboxEvent } from './channel.js';
 import { renderEmail } from './mailer.js';
 import { INCIDENT_STATUS_LABELS } from '../presenters/labels.js';
-import { humanTime } from '../presenters/times.js';
+import { humanTime, nextUpdateText } from '../presenters/times.js';
 
 /** The part of a subscriber mail that is the same for every recipient of one event. */
 export interface EventPart {
@@ -59,6 +59,7 @@ async function incidentPart(db: Db, event: OutboxEvent, pageName: string, public
     at: humanTime(postmortem ? incident.postmortemBodyUpdatedAt : (update?.displayAt ?? incident.reportedAt)),
     started: humanTime(incident.reportedAt),
     resolved: humanTime(incident.resolvedAt),
+    nextUpdate: update && incident.status !== 'resolved' ? nextUpdateText(update.nextUpdateAt, update.createdAt) : '',
     components: linked.map((c) => c.name),
     url: `${publicUrl}/incidents/${incident.id}`,
   });

@@ -6,7 +6,7 @@ import { RESET_EVENT, resetTokenOf, resetUrlOf } from '../domain/staff/resetLink
 import type { DeliveryChannel, OutboxEvent } from './channel.js';
 import { bothZones, Mailer, messageIdOf, renderEmail } from './mailer.js';
 
-const STAFF_EVENTS = new Set(['sla.warning', 'sla.breached', 'maintenance.overrun', 'backup.failed', 'backup.overdue']);
+const STAFF_EVENTS = new Set(['sla.warning', 'sla.breached', 'cadence.warning', 'cadence.lapsed', 'maintenance.overrun', 'backup.failed', 'backup.overdue']);
 const GOAL_WORD: Record<string, string> = { work_start: 'work start', temporary_fix: 'temporary fix', final_fix: 'final fix' };
 
 function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
@@ -32,6 +32,16 @@ function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
       url: `${publicUrl}/console/backups`,
     };
   }
+  if (event.type.startsWith('cadence.')) {
+    const lapsed = event.type === 'cadence.lapsed';
+    const by = bothZones(new Date(String(p.next_update_at)));
+    return {
+      subject: `[${pageName}] Next update ${lapsed ? 'overdue' : 'due soon'}: sev${String(p.severity)} ${String(p.title)}`,
+      heading: lapsed ? 'The promised next update is overdue' : 'The promised next update is due soon',
+      lines: [`Incident: ${String(p.title)} (severity ${String(p.severity)})`, `Customers were told to expect an update by ${by?.utc} (${by?.eastern}).`, 'Post an update, even if nothing has changed.'],
+      url: `${publicUrl}/console/incidents/${String(p.incident_id)}`,
+    };
+  }
   const breach = event.type === 'sla.breached';
   const goal = GOAL_WORD[String(p.goal)] ?? String(p.goal);
   const due = bothZones(p.due_at ? new Date(String(p.due_at)) : null);
@@ -43,7 +53,7 @@ function alertOf(event: OutboxEvent, publicUrl: string, pageName: string) {
   };
 }
 
-/** Staff alerts by e-mail: SLA warnings and breaches, maintenance overruns, backup failures → active admins + the owner. */
+/** Staff alerts by e-mail: SLA warnings and breaches, next-update warnings, maintenance overruns, backup failures → active admins + the owner. */
 export function staffEmailChannel(deps: AppDeps, mailer = Mailer.fromConfig(deps.config)): DeliveryChannel {
   const { publicUrl, PAGE_NAME: pageName } = deps.config;
   return {

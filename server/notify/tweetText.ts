@@ -41,6 +41,8 @@ export interface TweetInput {
   message?: string;
   /** Link to the incident or maintenance page; always kept, always last. */
   url?: string;
+  /** A short line kept whole before the link, e.g. "Next update by 14:30 UTC." (the message is cut instead). */
+  footer?: string;
   /** Staff-written text: used instead of the generated line (only cut if over 280). */
   custom?: string | null;
 }
@@ -54,10 +56,10 @@ export function tweetText(input: TweetInput): string {
   const head = [input.label ? `[${oneLine(input.label)}]` : '', oneLine(input.title)].filter(Boolean).join(' ');
   const message = input.message ? oneLine(input.message) : '';
   const body = message ? `${head} — ${message}` : head;
-  if (!input.url) return truncateTweet(body, TWEET_MAX);
-  const link = input.url.trim();
-  const budget = TWEET_MAX - tweetLength(link) - 1;
-  return `${truncateTweet(body, budget)} ${link}`;
+  const tail = [input.footer ? oneLine(input.footer) : '', input.url?.trim() ?? ''].filter(Boolean).join(' ');
+  if (!tail) return truncateTweet(body, TWEET_MAX);
+  const budget = TWEET_MAX - tweetLength(tail) - 1;
+  return `${truncateTweet(body, budget)} ${tail}`;
 }
 
 /** "investigating" → "Investigating", "in_progress" → "In progress". */

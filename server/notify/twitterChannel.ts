@@ -7,6 +7,7 @@ import type { Db, Executor } from '../db/client.js';
 import { deliveries, incidentEvents, incidents, incidentUpdates, maintenances } from '../db/schema.js';
 import type { DeliveryChannel, DeliveryRow, OutboxEvent, PlannedDelivery, SendResult } from './channel.js';
 import { statusLabel, tweetText } from './tweetText.js';
+import { nextUpdateText } from '../presenters/times.js';
 
 export const TWITTER = 'twitter';
 const INCIDENT_EVENTS = new Set(['incident.created', 'incident.updated', 'incident.resolved']);
@@ -28,8 +29,9 @@ export function twitterConfigured(config: Config): boolean {
 }
 
 /** The generated (or custom) tweet of one incident update. */
-export function incidentTweet(publicUrl: string, incident: { id: string; title: string }, update: { status: string; body: string; customTweet?: string | null }): string {
-  return tweetText({ label: statusLabel(update.status), title: incident.title, message: update.body, url: `${publicUrl}/incidents/${incident.id}`, custom: update.customTweet });
+export function incidentTweet(publicUrl: string, incident: { id: string; title: string }, update: { status: string; body: string; customTweet?: string | null; nextUpdateAt?: Date | null; createdAt?: Date }): string {
+  const footer = update.nextUpdateAt ? `${nextUpdateText(update.nextUpdateAt, update.createdAt ?? update.nextUpdateAt)}.` : undefined;
+  return tweetText({ label: statusLabel(update.status), title: incident.title, message: update.body, footer, url: `${publicUrl}/incidents/${incident.id}`, custom: update.customTweet });
 }
 
 /** twitter-api-v2 always speaks https to api.x.com: point it at TWITTER_API_BASE_URL when set. */

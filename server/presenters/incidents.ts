@@ -71,6 +71,8 @@ export function presentIncident(
     sla,
     next_deadline_at: iso(nearest),
     postmortem: presentStaffPostmortem(incident),
+    /** The pending "next update by" commitment of the latest public update (null = none). */
+    next_update_at: iso(incident.nextUpdateAt),
     ...(extra.components && { components: extra.components.map((c) => presentComponent(c)) }),
     ...(extra.updates && { incident_updates: extra.updates.map(presentUpdate) }),
     ...(extra.events && {

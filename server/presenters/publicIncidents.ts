@@ -19,6 +19,8 @@ export function presentPublicUpdate(u: typeof incidentUpdates.$inferSelect) {
     custom_tweet: u.customTweet ?? null,
     tweet_id: null,
     affected_components: u.affectedComponents ?? null,
+    /** "Next update by" promised with this update (Beacon extension; null = none). */
+    next_update_at: iso(u.nextUpdateAt),
   };
 }
 
@@ -43,6 +45,8 @@ export function presentPublicIncident(
     started_at: iso(incident.reportedAt),
     monitoring_at: iso(incident.monitoringAt),
     resolved_at: iso(incident.resolvedAt),
+    /** The pending "next update by" commitment (Beacon extension; null when none or resolved). */
+    next_update_at: iso(incident.nextUpdateAt),
     shortlink: `${publicUrl}/incidents/${incident.id}`,
     page_id: PAGE_ID,
     components: comps.map((c) => presentComponent(c)),

@@ -3,7 +3,7 @@ import { IMPACT_LABELS, statusLabel } from './labels.js';
 import type { PublicIncident } from './publicIncidents.js';
 import type { PublicMaintenance } from './publicMaintenance.js';
 import { maintenanceTimes } from './statusPageView.js';
-import { humanTime } from './times.js';
+import { humanTime, nextUpdateText } from './times.js';
 
 // View models of the public incident, maintenance and history pages: the Statuspage objects plus
 // the words and times people read (labels.ts, times.ts).
@@ -13,7 +13,9 @@ const updateView = (u: Update) => ({ status: statusLabel(u.status), body: u.body
 
 export function incidentPageView(i: PublicIncident) {
   const postmortem = 'postmortem_body' in i && i.postmortem_body ? { html: renderMarkdown(i.postmortem_body), at: i.postmortem_body_last_updated_at, when: humanTime(i.postmortem_body_last_updated_at) } : null;
-  return { ...i, statusLabel: statusLabel(i.status), impactLabel: IMPACT_LABELS[i.impact] ?? '', updates: i.incident_updates.map(updateView), postmortem };
+  const latest = i.incident_updates[0];
+  const nextUpdate = latest && i.next_update_at ? { at: i.next_update_at, text: nextUpdateText(i.next_update_at, latest.created_at ?? i.next_update_at) } : null;
+  return { ...i, statusLabel: statusLabel(i.status), impactLabel: IMPACT_LABELS[i.impact] ?? '', updates: i.incident_updates.map(updateView), postmortem, nextUpdate };
 }
 
 export function maintenancePageView(m: PublicMaintenance) {

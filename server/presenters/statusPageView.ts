@@ -1,6 +1,6 @@
 import type { PublicSnapshot } from '../http/snapshot/buildSnapshot.js';
 import { COMPONENT_STATUS_ICONS, COMPONENT_STATUS_LABELS, IMPACT_LABELS, statusLabel } from './labels.js';
-import { easternTime, humanDate, humanTime } from './times.js';
+import { easternTime, humanDate, humanTime, nextUpdateText } from './times.js';
 
 // Kept under their old names for callers elsewhere; the words live in labels.ts.
 export const STATUS_LABEL = COMPONENT_STATUS_LABELS;
@@ -51,6 +51,7 @@ function incidentView(i: Snap['unresolved'][number]) {
     impactLabel: IMPACT_LABELS[i.impact] ?? '',
     latest: latest && { status: statusLabel(latest.status), body: latest.body, at: latest.display_at ?? latest.created_at, when: humanTime(latest.display_at ?? latest.created_at) },
     more: i.incident_updates.length - 1,
+    nextUpdate: latest && i.next_update_at ? { at: i.next_update_at, text: nextUpdateText(i.next_update_at, latest.created_at ?? i.next_update_at) } : null,
   };
 }
 

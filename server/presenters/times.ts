@@ -33,3 +33,15 @@ export function humanDate(d: Date | string | null | undefined): string {
   const t = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? DateTime.fromISO(d, { zone: 'UTC' }) : asDateTime(d).setZone('UTC');
   return t.isValid ? t.toFormat('LLL d, yyyy', { locale: 'en-US' }) : '';
 }
+
+/**
+ * The "next update by" promise as people read it: "Next update by 14:30 UTC", naming the date when
+ * it is not the day of `from` (the update that made it): "Next update by Dec 3, 09:00 UTC".
+ */
+export function nextUpdateText(at: Date | string | null | undefined, from: Date | string): string {
+  if (!at) return '';
+  const t = asDateTime(at).setZone('UTC');
+  if (!t.isValid) return '';
+  const sameDay = t.toISODate() === asDateTime(from).setZone('UTC').toISODate();
+  return `Next update by ${t.toFormat(sameDay ? 'HH:mm' : 'LLL d, HH:mm', { locale: 'en-US' })} UTC`;
+}

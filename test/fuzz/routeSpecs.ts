@@ -50,7 +50,7 @@ const componentField = fc.array(fc.tuple(ref('components'), fc.constantFrom(...c
 const incidentConsole = { quiet: checkbox };
 const slaFields = Object.fromEntries(['1', '2', '3', '4'].flatMap((s) => milestones.map((m) => [`sev${s}_${m}`, minutes])));
 const componentForm = { name: title, description: text, group_id: fc.oneof(fc.constant(''), ref('components')), position: fc.integer({ min: 0, max: 50 }).map(String), status: fc.constantFrom(...componentStatuses), showcase: checkbox, only_show_if_degraded: checkbox };
-const noticeForm = { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: localTime, expire_at: localTime, url: fc.constantFrom('', 'https://example.com/x'), dismissible: checkbox };
+const noticeForm = { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: localTime, expire_at: localTime, url: fc.constantFrom('', 'https://example.com/x'), dismissible: checkbox, components: componentList };
 const markdown = fc.oneof(text, fc.constantFrom('# Cause\n\n<script>alert(1)</script> [x](javascript:alert(1))', '```\ncode\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |'));
 const templateText = fc.oneof(text, fc.constantFrom('{{components}} down since {{time}}', '{{#each x}}{{this}}{{/each}}', '{{{raw}}}'));
 const templateApi = { name: title, title: fc.oneof(templateText, fc.constant(null)), message: templateText, severity: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(null)), status: fc.oneof(fc.constantFrom(...incidentStatuses), fc.constant(null)), components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), custom_tweet: fc.oneof(title, fc.constant(null)), deliver_notifications: bool };
@@ -87,16 +87,17 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /api/v1/components': { body: 'json', fields: { name: title, description: text, group: bool, group_id: ref('components'), position: fc.integer({ min: 0, max: 50 }), status: fc.constantFrom(...componentStatuses), showcase: bool, only_show_if_degraded: bool, start_date: fc.constantFrom('2026-01-01', '2025-12-31') } },
   'PATCH /api/v1/components/:id': { body: 'json', fields: { name: title, description: text, group_id: ref('components'), position: fc.integer({ min: 0, max: 50 }), status: fc.constantFrom(...componentStatuses), start_date: fc.constantFrom('2026-01-01', null) } },
   'DELETE /api/v1/components/:id': { body: 'none' },
-  'POST /api/v1/incidents': { body: 'json', fields: { title, severity: fc.integer({ min: 1, max: 4 }), message: text, components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), reported_at: near, note: text, deliver_notifications: bool, custom_tweet: title, skip_twitter: bool, template_id: ref('incident_templates') } },
+  'POST /api/v1/incidents': { body: 'json', fields: { title, severity: fc.integer({ min: 1, max: 4 }), message: text, components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), reported_at: near, note: text, deliver_notifications: bool, custom_tweet: title, skip_twitter: bool, template_id: ref('incident_templates'), next_update_in: fc.integer({ min: -5, max: 20_000 }), next_update_at: fc.oneof(near, fc.constant(null)) } },
   'PATCH /api/v1/incidents/:id': { body: 'json', fields: { severity: fc.integer({ min: 1, max: 4 }), title } },
-  'POST /api/v1/incidents/:id/updates': { body: 'json', fields: { status: fc.constantFrom(...incidentStatuses), message: text, components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), deliver_notifications: bool, reopen: bool, custom_tweet: title, skip_twitter: bool, template_id: ref('incident_templates') } },
+  'POST /api/v1/incidents/:id/updates': { body: 'json', fields: { status: fc.constantFrom(...incidentStatuses), message: text, components: fc.array(fc.record({ id: ref('components'), status: fc.constantFrom(...componentStatuses) }), { maxLength: 3 }), deliver_notifications: bool, reopen: bool, custom_tweet: title, skip_twitter: bool, template_id: ref('incident_templates'), next_update_in: fc.integer({ min: -5, max: 20_000 }), next_update_at: fc.oneof(near, fc.constant(null)) } },
   'POST /api/v1/incidents/:id/milestones': { body: 'json', fields: { milestone: fc.constantFrom(...milestones), at: near, message: text } },
   'POST /api/v1/incidents/:id/notes': { body: 'json', fields: { body: text } },
   'PUT /api/v1/incidents/:id/postmortem': { body: 'json', fields: { body: markdown } },
   'POST /api/v1/incidents/:id/postmortem/publish': { body: 'json', fields: { notify: bool } },
   'PUT /api/v1/sla-policy': { body: 'json', fields: { '1': goals, '2': goals, '3': goals, '4': goals } },
-  'POST /api/v1/notices': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, url: fc.constantFrom('https://example.com', null) } },
-  'PATCH /api/v1/notices/:id': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool } },
+  'PUT /api/v1/update-cadence': { body: 'json', fields: { '1': goal, '2': goal, '3': goal, '4': goal } },
+  'POST /api/v1/notices': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, url: fc.constantFrom('https://example.com', null), components: componentList } },
+  'PATCH /api/v1/notices/:id': { body: 'json', fields: { title, body: text, level: fc.constantFrom(...noticeLevels), publish_at: near, expire_at: fc.oneof(near, fc.constant(null)), dismissible: bool, components: componentList } },
   'DELETE /api/v1/notices/:id': { body: 'none' },
   'POST /api/v1/incident-templates': { body: 'json', fields: templateApi },
   'PATCH /api/v1/incident-templates/:id': { body: 'json', fields: templateApi },
@@ -140,9 +141,10 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/templates/:id/delete': { body: 'none' },
   'POST /console/sla-policy': { body: 'form', fields: slaFields },
   'POST /console/sla-policy/confirm': { body: 'none' },
+  'POST /console/sla-policy/next-update': { body: 'form', fields: Object.fromEntries(['1', '2', '3', '4'].map((s) => [`next_update_sev${s}`, fc.oneof(fc.constant(''), fc.constantFrom('30m', '4h', '8d', 'soon'))])) },
   'POST /console/checklist/dismiss': { body: 'none' },
   'POST /console/incidents': { body: 'form', fields: { title, severity: sevString, message: text, note: text, reported_at: localTime, custom_tweet: title, ...incidentConsole }, dynamic: componentField },
-  'POST /console/incidents/:id/updates': { body: 'form', fields: { status: fc.constantFrom(...incidentStatuses), message: text, reopen: checkbox, custom_tweet: title, skip_twitter: checkbox, ...incidentConsole }, dynamic: componentField },
+  'POST /console/incidents/:id/updates': { body: 'form', fields: { status: fc.constantFrom(...incidentStatuses), message: text, reopen: checkbox, custom_tweet: title, skip_twitter: checkbox, next_update: fc.constantFrom('', '30m', '8d', 'soon'), ...incidentConsole }, dynamic: componentField },
   'POST /console/incidents/:id/milestones': { body: 'form', fields: { milestone: fc.constantFrom(...milestones), at: localTime } },
   'POST /console/incidents/:id/severity': { body: 'form', fields: { severity: sevString } },
   'POST /console/incidents/:id/notes': { body: 'form', fields: { body: text } },

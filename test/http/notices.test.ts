@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { component } from '../support/components.js';
 import { eq } from 'drizzle-orm';
 import { auditLog, outboxEvents } from '../../server/db/schema.js';
 import { Client, signInAs } from '../support/client.js';
@@ -27,7 +28,7 @@ describe('notices', () => {
       url: 'https://example.com/status',
       active: true,
     });
-    expect(created.body).to.have.all.keys('id', 'title', 'body', 'level', 'publish_at', 'expire_at', 'dismissible', 'url', 'created_at', 'updated_at', 'active');
+    expect(created.body).to.have.all.keys('id', 'title', 'body', 'level', 'publish_at', 'expire_at', 'dismissible', 'url', 'components', 'created_at', 'updated_at', 'active');
     const id = created.body.id;
 
     const later = await c.post('/api/v1/notices', { ...base, title: 'Later', level: 'info', publish_at: '2026-12-01T00:00:00+01:00', dismissible: false });
@@ -150,6 +151,24 @@ describe('notices', () => {
       });
       expect((await c.form(`/console/notices/${id}/delete`, {}, '/console/notices')).status).to.equal(303);
       expect((await a.get(`/api/v1/notices/${id}`)).status).to.equal(404);
+    });
+
+    it('sets the audience with component boxes (none = every banner) and shows it in the list', async () => {
+      const { c, api: a } = await signIn('regular');
+      const search = await component('Search');
+      const form = await c.get('/console/notices', html);
+      expect(form.text).to.include(`name="components" value="${search.id}"`);
+      const res = await c.form('/console/notices', { title: 'Search only', body: 'b', level: 'info', components: search.id });
+      expect(res.status, res.text).to.equal(303);
+      const [n] = (await a.get('/api/v1/notices')).body.notices;
+      expect(n.components).to.deep.equal([search.id]);
+      expect((await c.get('/console/notices', html)).text).to.include('For: Search');
+      // Saving the edit form with no box checked makes it page-wide again.
+      expect((await c.form(`/console/notices/${n.id}`, { title: 'Search only', body: 'b', level: 'info' })).status).to.equal(303);
+      expect((await a.get(`/api/v1/notices/${n.id}`)).body.components).to.deep.equal([]);
+      const bad = await c.form('/console/notices', { title: 'Bad', body: 'b', level: 'info', components: 'not-an-id' });
+      expect(bad.status).to.equal(400);
+      expect((await a.get('/api/v1/notices')).body.notices).to.have.length(1);
     });
 
     it('re-renders with the error: 422 for a bad range, 400 for a missing title', async () => {

@@ -118,6 +118,9 @@ describe('OpenAPI description of the staff API', () => {
     ok(await admin('patch', '/users/:id', { id: u.body.user.id }, { role: 'regular' }), 200);
     ok(await admin('post', '/users', {}, { email: 'not an address', name: '' }), 400);
     ok(await admin('get', '/me/data'), 200);
+    const cadence = await admin('get', '/update-cadence');
+    ok(cadence, 200);
+    ok(await admin('put', '/update-cadence', {}, cadence.body.policy), 200);
     ok(await admin('post', '/import/statuspage', {}, { components: [{ id: 'sp1', name: 'Imported API', status: 'operational', created_at: '2026-01-01T00:00:00Z' }], incidents: [], scheduled_maintenances: [] }), 200);
     const gone = await admin('post', '/users', {}, { email: 'leaving@example.com', name: 'Leaving Soon' });
     ok(await admin('delete', '/users/:id', { id: gone.body.user.id }), 204);

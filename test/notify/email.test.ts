@@ -81,6 +81,18 @@ describe('e-mail channel (real SMTP on loopback)', () => {
     expect(smtp.messages).to.have.length(2);
   });
 
+  it('incident mail states the "next update by" promise; the resolution mail promises nothing', async () => {
+    await subscriber('nu@example.com');
+    const id = await incident(); // severity 1: next update within 30 minutes
+    await drain();
+    expect(smtp.messages[0]!.text).to.include('Next update by 12:30 UTC.');
+    expect(smtp.messages[0]!.html).to.include('<strong>Next update by 12:30 UTC.</strong>');
+    smtp.messages.length = 0;
+    await api.post(`/api/v1/incidents/${id}/updates`, { status: 'resolved', message: 'Fixed.' });
+    await drain();
+    expect(smtp.messages[0]!.text).not.to.include('Next update');
+  });
+
   it('a quiet update (deliver_notifications false) sends nothing', async () => {
     await subscriber('quiet@example.com');
     const id = await incident({ deliver_notifications: false });

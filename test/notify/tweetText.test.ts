@@ -55,4 +55,12 @@ describe('tweet text', () => {
     expect(statusLabel('in_progress')).to.equal('In progress');
     expect(statusLabel('resolved')).to.equal('Resolved');
   });
+
+  it('keeps the "next update by" line whole before the link and cuts the message instead, ≤ 280', () => {
+    const footer = 'Next update by 14:30 UTC.';
+    expect(tweetText({ label: 'Identified', title: 'API', message: 'Found it.', footer, url: URL })).to.equal(`[Identified] API — Found it. ${footer} ${URL}`);
+    const long = tweetText({ label: 'Identified', title: 'API', message: 'y'.repeat(1000), footer, url: URL });
+    expect(tweetLength(long)).to.equal(TWEET_MAX);
+    expect(long.endsWith(`… ${footer} ${URL}`)).to.equal(true);
+  });
 });

@@ -51,7 +51,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     await drain();
     expect(fake.tweets).to.have.length(1);
     const [t] = fake.tweets;
-    expect(t!.text).to.equal(`[Investigating] Checkout failing — We are looking into it. ${PUBLIC}/incidents/${id}`);
+    expect(t!.text).to.equal(`[Investigating] Checkout failing — We are looking into it. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`);
     expect(tweetLength(t!.text)).to.be.at.most(280);
     expect(t!.replyTo).to.equal(undefined);
     expect(t!.authorization).to.match(/^OAuth .*oauth_consumer_key="consumer-key".*oauth_token="access-token"/);
@@ -72,7 +72,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     await drain();
     const [root, monitoring, resolved] = fake.tweets;
     expect(fake.tweets).to.have.length(3);
-    expect(monitoring!.text).to.equal(`[Monitoring] Checkout failing — Fix deployed. ${PUBLIC}/incidents/${id}`);
+    expect(monitoring!.text).to.equal(`[Monitoring] Checkout failing — Fix deployed. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`);
     expect(resolved!.text).to.match(/^\[Resolved\] Checkout failing — All good\. https:/);
     expect(monitoring!.replyTo).to.equal(root!.id);
     expect(resolved!.replyTo).to.equal(root!.id);
@@ -109,7 +109,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     const id = await file();
     const res = await api.get(`/api/v1/tweet-preview?incident_id=${id}&status=identified&message=${encodeURIComponent('Found it.')}`);
     expect(res.status, res.text).to.equal(200);
-    const text = `[Identified] Checkout failing — Found it. ${PUBLIC}/incidents/${id}`;
+    const text = `[Identified] Checkout failing — Found it. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`;
     expect(res.body).to.deep.equal({ text, length: tweetLength(text), max: 280, enabled: true });
     const observer = new Client(s.baseUrl, (await staff('observer')).token);
     expect((await observer.get(`/api/v1/tweet-preview?incident_id=${id}`)).status).to.equal(403);
@@ -120,7 +120,12 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     await c.form('/console/login', { email: who.email, password: PASSWORD });
     const preview = await c.get(`/console/incidents/${id}/tweet-preview?status=monitoring&message=Watching`);
     expect(preview.status).to.equal(200);
-    expect(preview.body).to.include({ text: `[Monitoring] Checkout failing — Watching ${PUBLIC}/incidents/${id}`, max: 280, enabled: true });
+    // The preview counts the "next update by" line the update will carry (severity 2: 60 min by default).
+    expect(preview.body).to.include({ text: `[Monitoring] Checkout failing — Watching Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`, max: 280, enabled: true });
+    const promised = await api.get(`/api/v1/tweet-preview?incident_id=${id}&status=identified&message=Found&next_update_in=30`);
+    expect(promised.body.text).to.equal(`[Identified] Checkout failing — Found Next update by 12:30 UTC. ${PUBLIC}/incidents/${id}`);
+    const resolving = await api.get(`/api/v1/tweet-preview?incident_id=${id}&status=resolved&message=Done`);
+    expect(resolving.body.text).to.equal(`[Resolved] Checkout failing — Done ${PUBLIC}/incidents/${id}`);
   });
 
   it('console update form passes custom_tweet and skip_twitter through', async () => {
@@ -136,7 +141,7 @@ describe('twitter channel (fake Twitter API on loopback)', () => {
     const tooLong = await c.form(`${page}/updates`, { status: 'resolved', message: 'Done.', custom_tweet: 'z'.repeat(281) }, page);
     expect(tooLong.status).to.equal(400);
     await drain();
-    expect(fake.tweets.map((t) => t.text)).to.deep.equal([`[Investigating] Checkout failing — We are looking into it. ${PUBLIC}/incidents/${id}`, 'Found the cause.']);
+    expect(fake.tweets.map((t) => t.text)).to.deep.equal([`[Investigating] Checkout failing — We are looking into it. Next update by 13:00 UTC. ${PUBLIC}/incidents/${id}`, 'Found the cause.']);
   });
 
   it('tweets maintenance announced, 30-minute notice, started and completed as one thread', async () => {

@@ -3,7 +3,9 @@
  *
  *   <script src="https://beacon.example/embed/banner.js" async></script>
  *
- * Optional: data-beacon-kinds="incident,maintenance" limits which kinds are shown.
+ * Optional: data-beacon-kinds="incident,maintenance" limits which kinds are shown;
+ * data-components="ID,ID" and/or data-group="ID" show only what concerns those components (and
+ * page-wide announcements), over HTTP (`?components=…&group=…`) and on every live push.
  *
  * Renders Beacon's public announcements as a stack of banners at the top of the page, inside a
  * Shadow DOM so that neither the page's CSS nor ours leaks across. Live over socket.io

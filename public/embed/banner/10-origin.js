@@ -27,6 +27,29 @@ if (!script) return;
 var ORIGIN = originOf(script.src);
 var API_URL = ORIGIN + '/api/v1/announcements';
 
+// Targeted banner: the server filters the HTTP answer and names the components it resolved (groups
+// expanded) in `filter.components`; live pushes carry every announcement with `targets`, and are
+// filtered here against that same list.
+function idList(attr) {
+  var out = [];
+  var parts = (attr || '').split(',');
+  for (var i = 0; i < parts.length; i++) {
+    var id = parts[i].replace(/^\s+|\s+$/g, '');
+    if (id) out.push(id);
+  }
+  return out;
+}
+var FILTER_COMPONENTS = idList(script.getAttribute('data-components'));
+var FILTER_GROUP = idList(script.getAttribute('data-group'))[0] || '';
+var FILTERED = FILTER_COMPONENTS.length > 0 || FILTER_GROUP !== '';
+var WANTED = null; // id -> true, from the server's answer
+if (FILTERED) {
+  var query = [];
+  if (FILTER_COMPONENTS.length) query.push('components=' + encodeURIComponent(FILTER_COMPONENTS.join(',')));
+  if (FILTER_GROUP) query.push('group=' + encodeURIComponent(FILTER_GROUP));
+  API_URL += '?' + query.join('&');
+}
+
 var kindsAttr = script.getAttribute('data-beacon-kinds');
 var KINDS = null;
 if (kindsAttr) {

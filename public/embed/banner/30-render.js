@@ -89,7 +89,7 @@ function safeUrl(url) {
 }
 
 function formatTime(iso) {
-  if (!iso) return '';
+  if (typeof iso !== 'string' || !iso) return '';
   var d = new Date(iso);
   if (isNaN(d.getTime())) return '';
   try {
@@ -100,6 +100,10 @@ function formatTime(iso) {
 }
 
 function whenText(a) {
+  if (a.kind === 'incident') {
+    var next = formatTime(a.next_update_at);
+    return next ? 'Next update by ' + next : '';
+  }
   if (a.kind !== 'maintenance') return '';
   var from = formatTime(a.starts_at), until = formatTime(a.ends_at);
   if (from && until) return 'From ' + from + ' until ' + until;
@@ -109,7 +113,7 @@ function whenText(a) {
 }
 
 function signature(a) {
-  return [a.kind, a.level, a.title, a.body, a.starts_at, a.ends_at, a.url, a.dismissible].join('\u0001');
+  return [a.kind, a.level, a.title, a.body, a.starts_at, a.ends_at, a.url, a.dismissible, a.next_update_at].join('\u0001');
 }
 
 function text(tag, className, value) {
@@ -251,9 +255,43 @@ function dismiss(id, item) {
   }
 }
 
+function isArray(x) {
+  return Object.prototype.toString.call(x) === '[object Array]';
+}
+
+/** A targeted banner keeps page-wide announcements and those whose targets meet WANTED. */
+function concerning(list, targets) {
+  var out = [];
+  for (var i = 0; i < list.length; i++) {
+    var a = list[i];
+    var t = a && targets[a.id];
+    if (!isArray(t)) {
+      out.push(a);
+      continue;
+    }
+    for (var j = 0; j < t.length; j++) {
+      if (WANTED[t[j]] === true) {
+        out.push(a);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 function accept(payload) {
-  if (!payload || Object.prototype.toString.call(payload.announcements) !== '[object Array]') return;
-  current = payload.announcements;
+  if (!payload || !isArray(payload.announcements)) return;
+  var list = payload.announcements;
+  if (FILTERED) {
+    if (payload.filter && isArray(payload.filter.components)) {
+      WANTED = {};
+      for (var i = 0; i < payload.filter.components.length; i++) WANTED[String(payload.filter.components[i])] = true;
+    } else if (payload.targets && typeof payload.targets === 'object') {
+      if (!WANTED) return void fetchOnce(); // the server has not resolved our filter yet: ask it
+      list = concerning(list, payload.targets);
+    } else return; // an unfiltered answer is not for us
+  }
+  current = list;
   if (document.body) render();
   else whenReady(render);
 }

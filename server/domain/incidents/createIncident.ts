@@ -1,13 +1,15 @@
-import { incidents, incidentUpdates } from '../../db/schema.js';
+import { incidents } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { invalid } from '../errors.js';
 import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
+import type { CommitmentInput } from './cadence.js';
+import { insertPublicUpdate } from './publicUpdate.js';
 import { applyComponentChanges, timeline, type ComponentChange } from './shared.js';
 import type { Severity } from './sla.js';
 
-export interface CreateIncidentInput {
+export interface CreateIncidentInput extends CommitmentInput {
   title: string;
   severity: Severity;
   message: string;
@@ -33,15 +35,10 @@ export async function createIncident(ctx: Ctx, input: CreateIncidentInput) {
     const id = incident!.id;
     await timeline(t, id, 'created', { severity: input.severity, reported_at: reportedAt.toISOString() });
     const affected = await applyComponentChanges(t, id, input.components ?? []);
-    const deliver = input.deliver_notifications ?? true;
-    const [update] = await t.tx
-      .insert(incidentUpdates)
-      .values({ incidentId: id, status: 'investigating', body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
-      .returning();
-    await timeline(t, id, 'update', { update_id: update!.id, status: 'investigating', body: input.message, quiet: !deliver });
+    const update = await insertPublicUpdate(t, id, { ...input, status: 'investigating' }, affected);
     if (input.note) await timeline(t, id, 'note', { body: input.note });
     await recordAudit(t, { action: 'incident.create', subjectType: 'incident', subjectId: id, after: { ...incident, components: input.components ?? [] } });
-    await recordEvent(t, 'incident.created', { incident_id: id, update_id: update!.id, deliver_notifications: deliver });
+    await recordEvent(t, 'incident.created', { incident_id: id, update_id: update!.id, deliver_notifications: update.deliverNotifications });
     return incident!;
   });
 }

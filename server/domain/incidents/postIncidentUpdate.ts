@@ -7,11 +7,12 @@ import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
 import { insertPublicUpdate } from './publicUpdate.js';
 import { closeIncident } from './resolution.js';
+import type { CommitmentInput } from './cadence.js';
 import { applyComponentChanges, lockIncident, timeline, type ComponentChange } from './shared.js';
 
 const withoutFinalFix = ({ final_fix: _dropped, ...rest }: BackdatedMilestones) => rest;
 
-export interface UpdateInput {
+export interface UpdateInput extends CommitmentInput {
   status: IncidentStatus;
   message: string;
   components?: ComponentChange[];

@@ -1,8 +1,11 @@
-import { incidentUpdates, type AffectedComponent, type IncidentStatus } from '../../db/schema.js';
+import { eq } from 'drizzle-orm';
+import { incidents, incidentUpdates, type AffectedComponent, type IncidentStatus } from '../../db/schema.js';
 import type { TxCtx } from '../context.js';
+import { getCadencePolicy } from '../settings/updateCadence.js';
+import { commitmentFor, type CommitmentInput } from './cadence.js';
 import { timeline } from './shared.js';
 
-export interface PublicUpdateFields {
+export interface PublicUpdateFields extends CommitmentInput {
   status: IncidentStatus;
   message: string;
   deliver_notifications?: boolean;
@@ -12,14 +15,19 @@ export interface PublicUpdateFields {
 
 /**
  * Writes one public update and its timeline entry. Every path that tells customers something
- * (an update, a recorded fix) goes through here, so they all notify the same way.
+ * (the first update, an update, a recorded fix) goes through here, so they all notify the same
+ * way — and each makes (or clears) the incident's "next update by" commitment.
  */
 export async function insertPublicUpdate(t: TxCtx, incidentId: string, input: PublicUpdateFields, affected: AffectedComponent[] | null) {
   const deliver = input.deliver_notifications ?? true;
+  const [incident] = await t.tx.select({ severity: incidents.severity }).from(incidents).where(eq(incidents.id, incidentId));
+  const nextUpdateAt = commitmentFor(input, input.status, incident!.severity, await getCadencePolicy(t.tx), t.now);
   const [update] = await t.tx
     .insert(incidentUpdates)
-    .values({ incidentId, status: input.status, body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now })
+    .values({ incidentId, status: input.status, body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now, nextUpdateAt })
     .returning();
-  await timeline(t, incidentId, 'update', { update_id: update!.id, status: input.status, body: input.message, quiet: !deliver });
+  // A new update replaces whatever was promised before: the old commitment's warnings stop.
+  await t.tx.update(incidents).set({ nextUpdateAt, nextUpdateFrom: nextUpdateAt ? update!.id : null }).where(eq(incidents.id, incidentId));
+  await timeline(t, incidentId, 'update', { update_id: update!.id, status: input.status, body: input.message, quiet: !deliver, ...(nextUpdateAt && { next_update_at: nextUpdateAt.toISOString() }) });
   return update!;
 }

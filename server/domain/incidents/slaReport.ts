@@ -1,6 +1,7 @@
 // Pure SLA attainment report: per-severity counts of met / breached / pending goals and the
 // distribution of "time to" each milestone. No I/O here; `now` is passed in.
 
+import { cadenceOutcomes } from './cadence.js';
 import { computeSla, milestones, reachedAt, type Milestone, type SlaGoals } from './sla.js';
 
 export type ReportSeverity = 1 | 2 | 3 | 4;
@@ -15,6 +16,16 @@ export interface ReportIncident {
   goals: SlaGoals;
   /** Milestones entered with an earlier time than when they were recorded. */
   backdated?: readonly Milestone[];
+  /** Public updates, oldest first, with the "next update by" each promised (for the cadence figures). */
+  updates?: readonly { createdAt: Date; nextUpdateAt: Date | null }[];
+}
+
+/** "Next update by" promises decided in the period: kept when the next update came by the promised time. */
+export interface CadenceStats {
+  kept: number;
+  missed: number;
+  /** kept / (kept + missed) × 100, 1 decimal; null when no promise was decided. */
+  on_time_pct: number | null;
 }
 
 export interface GoalStats {
@@ -39,6 +50,7 @@ export interface SeverityRow {
   time_to: Record<Milestone, TimeToStats>;
   /** How many of these incidents had the milestone backdated (their met/breached rests on a typed-in time). */
   backdated: Record<Milestone, number>;
+  next_update: CadenceStats;
 }
 
 const SEVERITIES: readonly ReportSeverity[] = [1, 2, 3, 4];
@@ -99,7 +111,15 @@ export function slaReport(incidents: readonly ReportIncident[], now: Date): Seve
       time_to[m] = { median_ms: nearestRank(durations, 50), p90_ms: nearestRank(durations, 90), samples: durations.length };
       backdated[m] = group.filter((i) => i.backdated?.includes(m)).length;
     }
-    return { severity, count: group.length, goals, time_to, backdated };
+    let kept = 0;
+    let missed = 0;
+    for (const i of group) {
+      const o = cadenceOutcomes({ severity, updates: [...(i.updates ?? [])] }, now);
+      kept += o.kept;
+      missed += o.missed;
+    }
+    const next_update = { kept, missed, on_time_pct: kept + missed === 0 ? null : round1((kept / (kept + missed)) * 100) };
+    return { severity, count: group.length, goals, time_to, backdated, next_update };
   });
 }
 
@@ -116,7 +136,8 @@ const minutesCell = (ms: number | null): string => (ms === null ? '' : (ms / 60_
  * with CRLF. Null values are empty cells; attainment and minutes are printed with exactly 1 decimal.
  * Columns: severity,count, then per milestone (work_start, temporary_fix, final_fix):
  * <m>_met,<m>_breached,<m>_pending,<m>_attainment_pct,<m>_median_minutes,<m>_p90_minutes,
- * then <m>_backdated per milestone (added last, so readers of the earlier columns are unaffected).
+ * then <m>_backdated per milestone, then next_update_kept,next_update_missed,next_update_on_time_pct
+ * (later additions go last, so readers of the earlier columns are unaffected).
  */
 export function slaReportCsv(rows: readonly SeverityRow[]): string {
   const header = ['severity', 'count'];
@@ -124,6 +145,7 @@ export function slaReportCsv(rows: readonly SeverityRow[]): string {
     header.push(`${m}_met`, `${m}_breached`, `${m}_pending`, `${m}_attainment_pct`, `${m}_median_minutes`, `${m}_p90_minutes`);
   }
   for (const m of milestones) header.push(`${m}_backdated`);
+  header.push('next_update_kept', 'next_update_missed', 'next_update_on_time_pct');
   const records: string[][] = [header];
   for (const row of rows) {
     const cells = [String(row.severity), String(row.count)];
@@ -133,6 +155,7 @@ export function slaReportCsv(rows: readonly SeverityRow[]): string {
       cells.push(String(g.met), String(g.breached), String(g.pending), pctCell(g.attainment_pct), minutesCell(t.median_ms), minutesCell(t.p90_ms));
     }
     for (const m of milestones) cells.push(String(row.backdated[m]));
+    cells.push(String(row.next_update.kept), String(row.next_update.missed), pctCell(row.next_update.on_time_pct));
     records.push(cells);
   }
   return records.map((r) => r.map(csvField).join(',') + '\r\n').join('');

@@ -1,7 +1,9 @@
-import { notices, type NoticeLevel } from '../../db/schema.js';
+import { inArray } from 'drizzle-orm';
+import { components, notices, type NoticeLevel } from '../../db/schema.js';
+import type { Executor } from '../../db/client.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
-import { invalid, ruleBroken } from '../errors.js';
+import { DomainError, invalid, ruleBroken } from '../errors.js';
 import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
 
@@ -14,6 +16,18 @@ export interface NoticeInput {
   expire_at?: Date | null;
   dismissible?: boolean;
   url?: string | null;
+  /** The audience: component or group ids; null or empty = page-wide. */
+  components?: string[] | null;
+}
+
+/** The stored audience: known component ids, each once; null for page-wide. */
+export async function noticeAudience(tx: Executor, ids: string[] | null | undefined): Promise<string[] | null> {
+  if (!ids || !ids.length) return null;
+  const unique = [...new Set(ids)];
+  const rows = await tx.select({ id: components.id }).from(components).where(inArray(components.id, unique));
+  const missing = unique.filter((id) => !rows.some((r) => r.id === id));
+  if (missing.length) throw new DomainError('not_found', 'component_not_found', `Unknown component: ${missing.join(', ')}`, { ids: missing });
+  return unique;
 }
 
 const fieldDetails = (field: string, message: string) => ({ fields: [{ field, message }] });
@@ -45,6 +59,7 @@ export async function createNotice(ctx: Ctx, input: NoticeInput) {
   assertNoticeUrl(input.url);
   assertNoticeRange(publishAt, expireAt);
   return inTransaction(ctx, async (t) => {
+    const componentIds = await noticeAudience(t.tx, input.components);
     const [row] = await t.tx
       .insert(notices)
       .values({
@@ -55,6 +70,7 @@ export async function createNotice(ctx: Ctx, input: NoticeInput) {
         expireAt,
         dismissible: input.dismissible ?? true,
         url: input.url ?? null,
+        componentIds,
         createdBy: ctx.actor?.id ?? null,
         createdAt: t.now,
         updatedAt: t.now,

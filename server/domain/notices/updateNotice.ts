@@ -5,7 +5,7 @@ import { inTransaction, type Ctx } from '../context.js';
 import { notFound } from '../errors.js';
 import { recordEvent } from '../outbox.js';
 import { assertCan } from '../roles.js';
-import { assertNoticeRange, assertNoticeUrl, type NoticeInput } from './createNotice.js';
+import { assertNoticeRange, assertNoticeUrl, noticeAudience, type NoticeInput } from './createNotice.js';
 
 /** Edits a notice; the range rule is checked on the merged result (a lone expire_at vs the stored publish_at). */
 export async function updateNotice(ctx: Ctx, id: string, input: Partial<NoticeInput>) {
@@ -17,6 +17,7 @@ export async function updateNotice(ctx: Ctx, id: string, input: Partial<NoticeIn
     const publishAt = input.publish_at ?? before.publishAt;
     const expireAt = input.expire_at !== undefined ? input.expire_at : before.expireAt;
     assertNoticeRange(publishAt, expireAt);
+    const componentIds = input.components !== undefined ? await noticeAudience(t.tx, input.components) : undefined;
     const [after] = await t.tx
       .update(notices)
       .set({
@@ -27,6 +28,7 @@ export async function updateNotice(ctx: Ctx, id: string, input: Partial<NoticeIn
         ...(input.expire_at !== undefined && { expireAt: input.expire_at }),
         ...(input.dismissible !== undefined && { dismissible: input.dismissible }),
         ...(input.url !== undefined && { url: input.url }),
+        ...(componentIds !== undefined && { componentIds }),
         updatedAt: t.now,
       })
       .where(eq(notices.id, id))

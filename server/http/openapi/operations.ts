@@ -6,7 +6,7 @@ import { deliveriesQuery } from '../routes/api/deliveries.js';
 import * as incidentFields from '../routes/api/incidentFields.js';
 import * as maintenanceFields from '../routes/api/maintenanceFields.js';
 import * as noticesApi from '../routes/api/notices.js';
-import { policyBody, reportQuery } from '../routes/api/slaRoutes.js';
+import { cadenceBody, policyBody, reportQuery } from '../routes/api/slaRoutes.js';
 import * as tokensApi from '../routes/api/tokens.js';
 import * as usersApi from '../routes/api/users.js';
 import * as webhooksApi from '../routes/api/webhooks.js';
@@ -45,6 +45,7 @@ const webhookTest = z.looseObject({ status: z.number().int().nullable(), ok: z.b
 const session = z.looseObject({ id: z.string(), current: z.boolean(), created_at: z.iso.datetime(), last_seen_at: z.iso.datetime().nullable(), expires_at: z.iso.datetime(), user_agent: z.string().nullable() }).meta({ id: 'Session' });
 const twoFactorPolicy = z.looseObject({ required: z.boolean() });
 const template = z.looseObject({ id: z.string(), name: z.string(), title: z.string().nullable(), message: z.string(), severity: z.number().int().nullable(), created_at: z.iso.datetime(), updated_at: z.iso.datetime() }).meta({ id: 'IncidentTemplate' });
+const cadencePolicy = z.looseObject({ unit: z.literal('minutes'), policy: z.record(z.string(), z.number().int().nullable()) });
 const retried = z.looseObject({ delivery: z.looseObject({ id: z.number().int(), status: z.string(), next_attempt_at: z.iso.datetime() }) });
 
 /** Every staff route under /api/v1; test/http/openapiContract.test.ts fails when one is missing. */
@@ -67,6 +68,8 @@ export const OPERATIONS: Operation[] = [
   { method: 'delete', path: '/users/:id', summary: 'Delete a staff account (name and e-mail scrubbed; what they wrote stays, as “former staff member”)', tag: 'Staff', permission: 'administer', responses: { 204: null } },
   { method: 'get', path: '/export', summary: 'Export everything as a zip of JSON and CSV files, one per kind (streamed)', tag: 'Data', permission: 'administer', responses: { 200: null }, zip: true },
   { method: 'post', path: '/import/statuspage', summary: 'Import components, incidents and maintenance from Statuspage’s public JSON (idempotent)', tag: 'Data', permission: 'administer', body: statuspageImportBody, responses: { 200: z.looseObject({}) } },
+  { method: 'get', path: '/update-cadence', summary: '"Next update by" default interval per severity, in minutes (null = no commitment)', tag: 'SLA', permission: 'read', responses: { 200: cadencePolicy } },
+  { method: 'put', path: '/update-cadence', summary: 'Change the default "next update by" intervals', tag: 'SLA', permission: 'administer', body: cadenceBody, responses: { 200: cadencePolicy } },
   { method: 'get', path: '/me/sessions', summary: 'Your console sessions', tag: 'Access', permission: 'read', responses: { 200: r.list('sessions', session) } },
   { method: 'delete', path: '/me/sessions/:id', summary: 'End one of your console sessions', tag: 'Access', permission: 'read', responses: { 204: null } },
   { method: 'delete', path: '/users/:id/sessions', summary: 'End every console session of a staff member', tag: 'Staff', permission: 'administer', responses: { 200: z.looseObject({ sessions_ended: z.number().int() }) } },

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { listComponents } from '../../domain/components/listComponents.js';
 import { componentsOf } from '../../domain/maintenance/getMaintenance.js';
 import { announcementsAt, nextMaintenanceLead, type Announcement } from '../../domain/public/announcements.js';
+import { announcementTargets } from '../../domain/public/announcementTargets.js';
 import { overallStatus } from '../../domain/public/overallStatus.js';
 import { PAGE_ID, presentComponent } from '../../presenters/components.js';
 import { presentPublicIncident, type PublicIncident } from '../../presenters/publicIncidents.js';
@@ -22,6 +23,8 @@ export interface PublicSnapshot {
   upcoming: PublicMaintenance[];
   active: PublicMaintenance[];
   announcements: Announcement[];
+  /** The components each targeted announcement concerns (absent = page-wide), groups expanded. */
+  announcementTargets: Record<string, string[]>;
   uptime: Map<string, Awaited<ReturnType<typeof loadUptime>> extends Map<string, infer V> ? V : never>;
   /** When the snapshot goes stale by time alone (30-minute lead, notice boundary, overrun, midnight). */
   nextBoundary: Date;
@@ -88,6 +91,7 @@ export async function buildSnapshot(db: Db, config: Config, now: Date): Promise<
     upcoming,
     active,
     announcements,
+    announcementTargets: announcementTargets({ incidents: unresolved, maintenances: [...active, ...upcoming], notices: noticeRows }, comps.map((c) => ({ id: c.id, group: c.isGroup, group_id: c.groupId }))),
     uptime: await loadUptime(db, comps, now),
     nextBoundary,
   };

@@ -142,7 +142,8 @@ export class SnapshotStore {
     const hit = this.responses.get(key);
     if (hit) return hit;
     const made = await make(snap);
-    if (this.snapshot === snap) this.responses.set(key, made);
+    // Bounded: the keys may come from the query string (targeted announcements).
+    if (this.snapshot === snap && this.responses.size < 2000) this.responses.set(key, made);
     return made;
   }
 

@@ -168,13 +168,32 @@ describe('SLA report (slaReport.ts)', () => {
     });
   });
 
+  describe('next update on time', () => {
+    it('counts each decided promise per severity: kept if the next update came by then, missed if later or overdue; running ones not at all', () => {
+      const u = (min: number, next: number | null) => ({ createdAt: at(min * MIN), nextUpdateAt: next === null ? null : at(next * MIN) });
+      const rows = slaReport(
+        [
+          { ...incident(1, {}), updates: [u(0, 30), u(25, 55), u(70, 100), u(90, null)] }, // kept, missed, kept
+          { ...incident(1, {}), updates: [u(0, 30)] }, // overdue at 60 min: missed
+          { ...incident(2, {}), updates: [u(0, 120)] }, // still running at 60 min: not counted
+          incident(3, {}), // no updates known: nothing
+        ],
+        at(60 * MIN),
+      );
+      expect(row(rows, 1).next_update).to.deep.equal({ kept: 2, missed: 2, on_time_pct: 50 });
+      expect(row(rows, 2).next_update).to.deep.equal({ kept: 0, missed: 0, on_time_pct: null });
+      expect(row(rows, 3).next_update).to.deep.equal({ kept: 0, missed: 0, on_time_pct: null });
+    });
+  });
+
   describe('CSV', () => {
     const HEADER =
       'severity,count,' +
       'work_start_met,work_start_breached,work_start_pending,work_start_attainment_pct,work_start_median_minutes,work_start_p90_minutes,' +
       'temporary_fix_met,temporary_fix_breached,temporary_fix_pending,temporary_fix_attainment_pct,temporary_fix_median_minutes,temporary_fix_p90_minutes,' +
       'final_fix_met,final_fix_breached,final_fix_pending,final_fix_attainment_pct,final_fix_median_minutes,final_fix_p90_minutes,' +
-      'work_start_backdated,temporary_fix_backdated,final_fix_backdated';
+      'work_start_backdated,temporary_fix_backdated,final_fix_backdated,' +
+      'next_update_kept,next_update_missed,next_update_on_time_pct';
 
     it('exact output for a small case', () => {
       const rows = slaReport(
@@ -188,20 +207,20 @@ describe('SLA report (slaReport.ts)', () => {
       const csv = slaReportCsv(rows);
       expect(csv).to.equal(
         HEADER + '\r\n' +
-          '1,1,1,0,0,100.0,1.7,1.7,0,1,0,0.0,300.0,300.0,1,0,0,100.0,300.0,300.0,0,0,1\r\n' +
-          '2,1,0,1,0,0.0,150.0,150.0,0,0,1,,,,0,0,1,,,,0,0,0\r\n' +
-          '3,0,0,0,0,,,,0,0,0,,,,0,0,0,,,,0,0,0\r\n' +
-          '4,1,0,0,0,,10.0,10.0,0,0,0,,20.0,20.0,0,0,0,,20.0,20.0,0,0,0\r\n',
+          '1,1,1,0,0,100.0,1.7,1.7,0,1,0,0.0,300.0,300.0,1,0,0,100.0,300.0,300.0,0,0,1,0,0,\r\n' +
+          '2,1,0,1,0,0.0,150.0,150.0,0,0,1,,,,0,0,1,,,,0,0,0,0,0,\r\n' +
+          '3,0,0,0,0,,,,0,0,0,,,,0,0,0,,,,0,0,0,0,0,\r\n' +
+          '4,1,0,0,0,,10.0,10.0,0,0,0,,20.0,20.0,0,0,0,,20.0,20.0,0,0,0,0,0,\r\n',
       );
     });
 
-    it('has 23 columns on every line and uses CRLF only', () => {
+    it('has 26 columns on every line and uses CRLF only', () => {
       const csv = slaReportCsv(slaReport([], R));
       expect(csv.replace(/\r\n/g, '')).to.not.match(/[\r\n]/);
       const lines = csv.split('\r\n');
       expect(lines).to.have.length(6); // header + 4 rows + empty after the final CRLF
       expect(lines[5]).to.equal('');
-      for (const l of lines.slice(0, 5)) expect(l.split(',')).to.have.length(23);
+      for (const l of lines.slice(0, 5)) expect(l.split(',')).to.have.length(26);
     });
 
     it('prints attainment and minutes with one decimal from hand-built rows', () => {
@@ -213,8 +232,9 @@ describe('SLA report (slaReport.ts)', () => {
         goals: { work_start: { met: 2, breached: 1, pending: 0, attainment_pct: 66.7 }, temporary_fix: empty, final_fix: empty },
         time_to: { work_start: { median_ms: 90_000, p90_ms: 4_320 * MIN, samples: 3 }, temporary_fix: none, final_fix: none },
         backdated: { work_start: 1, temporary_fix: 0, final_fix: 0 },
+        next_update: { kept: 2, missed: 1, on_time_pct: 66.7 },
       };
-      expect(slaReportCsv([r]).split('\r\n')[1]).to.equal('3,3,2,1,0,66.7,1.5,4320.0,0,0,0,,,,0,0,0,,,,1,0,0');
+      expect(slaReportCsv([r]).split('\r\n')[1]).to.equal('3,3,2,1,0,66.7,1.5,4320.0,0,0,0,,,,0,0,0,,,,1,0,0,2,1,66.7');
     });
   });
 });

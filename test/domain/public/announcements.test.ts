@@ -52,8 +52,14 @@ describe('announcementsAt (in-app banner)', () => {
       ends_at: null,
       url: 'https://status.example/incidents/cr',
       dismissible: false,
+      next_update_at: null,
     });
     expect(list[1]!.dismissible).to.equal(true);
+  });
+
+  it('an incident carries its "next update by" promise', () => {
+    const list = run({ incidents: [{ ...incident('x', 'minor'), next_update_at: '2026-11-29T12:30:00.000Z' }] });
+    expect(list[0]!.next_update_at).to.equal('2026-11-29T12:30:00.000Z');
   });
 
   it('an incident without updates has an empty body', () => {
@@ -77,6 +83,7 @@ describe('announcementsAt (in-app banner)', () => {
         ends_at: '2026-11-29T15:00:00.000Z',
         url: 'https://status.example/maintenance/m',
         dismissible: true,
+        next_update_at: null,
       },
     ]);
     // Still shown while scheduled past its start (not yet started by the job).

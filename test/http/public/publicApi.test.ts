@@ -71,7 +71,7 @@ describe('public API: caching, CORS, announcements, live push', () => {
     const maint = list.find((a: any) => a.kind === 'maintenance');
     expect(maint).to.deep.include({ id: `maintenance:${m.body.id}`, title: 'Emergency DB patch', level: 'info', starts_at: '2026-11-29T13:00:00.000Z', ends_at: '2026-11-29T14:00:00.000Z', dismissible: true });
     expect(maint.url).to.match(new RegExp(`/maintenance/${m.body.id}$`));
-    for (const a of list) expect(a).to.have.all.keys('id', 'kind', 'level', 'title', 'body', 'starts_at', 'ends_at', 'url', 'dismissible');
+    for (const a of list) expect(a).to.have.all.keys('id', 'kind', 'level', 'title', 'body', 'starts_at', 'ends_at', 'url', 'dismissible', 'next_update_at');
     s.clock.set('2026-11-30T12:00:00Z');
     await s.runtime.snapshot.rebuild();
     list = (await anon().get('/api/v1/announcements')).body.announcements;

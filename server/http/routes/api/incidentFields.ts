@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { componentStatuses, incidentStatuses } from '../../../db/schema.js';
 import { milestones } from '../../../domain/incidents/sla.js';
+import { MAX_CADENCE_MINUTES } from '../../../domain/incidents/cadence.js';
 import { isoDate } from '../../validate.js';
 import { TWEET_MAX, tweetLength } from '../../../notify/tweetText.js';
 
@@ -18,6 +19,15 @@ export const customTweetField = z
   .refine((t) => tweetLength(t) <= TWEET_MAX, { message: `must be at most ${TWEET_MAX} characters as Twitter counts them (links count 23)` });
 const twitterFields = { custom_tweet: customTweetField.optional(), skip_twitter: z.boolean().optional() };
 
+// "Next update by": an instant (null = no commitment) or minutes from now; left out = the severity's default.
+const cadenceFields = {
+  next_update_at: isoDate.nullable().optional(),
+  next_update_in: z.number().int('must be whole minutes').min(1, 'must be at least 1 minute').max(MAX_CADENCE_MINUTES, `must be at most ${MAX_CADENCE_MINUTES} minutes (7 days)`).optional(),
+};
+const oneCommitment = (b: { next_update_at?: unknown; next_update_in?: unknown }, ctx: z.RefinementCtx) => {
+  if (b.next_update_at !== undefined && b.next_update_in !== undefined) ctx.addIssue({ code: 'custom', path: ['next_update_in'], message: 'send next_update_at or next_update_in, not both' });
+};
+
 export const createIncidentBody = z.strictObject({
   title: titleField,
   severity: severityField,
@@ -27,7 +37,8 @@ export const createIncidentBody = z.strictObject({
   note: z.string().trim().min(1).max(10_000).optional(),
   deliver_notifications: z.boolean().optional(),
   ...twitterFields,
-});
+  ...cadenceFields,
+}).superRefine(oneCommitment);
 
 export const updateBody = z.strictObject({
   status: z.enum(incidentStatuses),
@@ -36,7 +47,8 @@ export const updateBody = z.strictObject({
   deliver_notifications: z.boolean().optional(),
   reopen: z.boolean().optional(),
   ...twitterFields,
-});
+  ...cadenceFields,
+}).superRefine(oneCommitment);
 
 export const reasonField = z.string().trim().min(1, 'is empty; leave it out unless the milestone is backdated').max(1000, 'must be at most 1000 characters');
 

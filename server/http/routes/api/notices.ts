@@ -24,6 +24,8 @@ export function presentNotice(n: NoticeRow, now: Date) {
     expire_at: iso(n.expireAt),
     dismissible: n.dismissible,
     url: n.url,
+    /** The audience: component or group ids; empty = page-wide. */
+    components: n.componentIds ?? [],
     created_at: iso(n.createdAt),
     updated_at: iso(n.updatedAt),
     active: isNoticeActive(n, now),
@@ -38,6 +40,7 @@ const fields = {
   expire_at: isoDate.nullable(),
   dismissible: z.boolean(),
   url: z.string().trim().max(2000).nullable(),
+  components: z.array(z.string().uuid('must be a component id')).max(100).nullable(),
 };
 export const createBody = z.strictObject(fields).partial().required({ title: true, body: true, level: true });
 export const updateBody = z.strictObject(fields).partial();

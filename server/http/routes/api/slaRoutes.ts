@@ -5,6 +5,8 @@ import { listBackdatedMilestones } from '../../../domain/incidents/listBackdated
 import { loadSlaReport } from '../../../domain/incidents/loadSlaReport.js';
 import { slaReportCsv } from '../../../domain/incidents/slaReport.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
+import { getCadencePolicy, updateCadencePolicy } from '../../../domain/settings/updateCadence.js';
+import { MAX_CADENCE_MINUTES } from '../../../domain/incidents/cadence.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { isoDate, parse } from '../../validate.js';
@@ -15,6 +17,10 @@ const goals = z.strictObject({ work_start: goal, temporary_fix: goal, final_fix:
 export const policyBody = z.strictObject({ '1': goals, '2': goals, '3': goals, '4': goals });
 const toMinutes = (p: Awaited<ReturnType<typeof getSlaPolicy>>) =>
   Object.fromEntries(Object.entries(p).map(([sev, g]) => [sev, Object.fromEntries(Object.entries(g).map(([m, ms]) => [m, ms === null ? null : ms / 60_000]))]));
+
+// Default "next update by" interval per severity, in minutes (null = no default commitment).
+const interval = z.number().int('must be whole minutes').min(1).max(MAX_CADENCE_MINUTES).nullable();
+export const cadenceBody = z.strictObject({ '1': interval, '2': interval, '3': interval, '4': interval });
 
 export const reportQuery = z.strictObject({
   from: isoDate.optional(),
@@ -40,6 +46,15 @@ export function slaRoutes(deps: AppDeps): Router {
     const ms = Object.fromEntries(Object.entries(body).map(([sev, g]) => [sev, Object.fromEntries(Object.entries(g).map(([m, min]) => [m, min === null ? null : min * 60_000]))]));
     const saved = await updateSlaPolicy(ctxOf(deps, req), ms as never);
     res.json({ unit: 'minutes', policy: toMinutes(saved) });
+  });
+
+  r.get('/update-cadence', requireApi('read'), async (_req, res) => {
+    res.json({ unit: 'minutes', policy: await getCadencePolicy(deps.database.db) });
+  });
+
+  r.put('/update-cadence', requireApi('administer'), async (req, res) => {
+    const saved = await updateCadencePolicy(ctxOf(deps, req), parse(cadenceBody, req.body));
+    res.json({ unit: 'minutes', policy: saved });
   });
 
   r.get('/reports/sla', requireApi('read'), async (req, res) => {

@@ -4,6 +4,8 @@ import { milestones } from '../../../domain/incidents/sla.js';
 import { checkbox } from '../../forms.js';
 import { customTweetField, messageField, reasonField, titleField } from '../api/incidentFields.js';
 import { fieldError, localDateTime } from '../../validate.js';
+import { parseDuration } from '../../durationText.js';
+import { MAX_CADENCE_MINUTES } from '../../../domain/incidents/cadence.js';
 
 // Console forms send flat fields; these schemas turn them into the same inputs the API takes.
 // Component statuses arrive as `c.<component id>` = status, or "" for "not affected / unchanged".
@@ -26,13 +28,31 @@ export function componentChangesFrom(body: Record<string, unknown> | undefined) 
 // An empty "Tweet" box means "use the generated tweet".
 const tweetBox = z.preprocess((v) => (typeof v === 'string' && v.trim() ? v : undefined), customTweetField.optional());
 
+// "Next update within": a duration such as 30m or 2h; blank = the severity's default interval.
+const nextUpdateBox = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    if (!v || !v.trim()) return undefined;
+    const d = parseDuration(v);
+    if (!d.ok) {
+      ctx.addIssue({ code: 'custom', message: d.message });
+      return z.NEVER;
+    }
+    if (d.ms < 60_000 || d.ms > MAX_CADENCE_MINUTES * 60_000 || d.ms % 60_000) {
+      ctx.addIssue({ code: 'custom', message: 'must be whole minutes from 1m to 7d, or blank for the default' });
+      return z.NEVER;
+    }
+    return d.ms / 60_000;
+  });
+
 export const createForm = z
   .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional(), custom_tweet: tweetBox })
   .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet), custom_tweet: f.custom_tweet }));
 
 export const updateForm = z
-  .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional(), custom_tweet: tweetBox, skip_twitter: z.string().optional() })
-  .transform((f) => ({ status: f.status, message: f.message, deliver_notifications: !checkbox(f.quiet), reopen: checkbox(f.reopen), custom_tweet: f.custom_tweet, skip_twitter: checkbox(f.skip_twitter) }));
+  .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional(), custom_tweet: tweetBox, skip_twitter: z.string().optional(), next_update: nextUpdateBox })
+  .transform((f) => ({ status: f.status, message: f.message, deliver_notifications: !checkbox(f.quiet), reopen: checkbox(f.reopen), custom_tweet: f.custom_tweet, skip_twitter: checkbox(f.skip_twitter), ...(f.next_update !== undefined && f.status !== 'resolved' && { next_update_in: f.next_update }) }));
 
 // The timer table's "Record" buttons: work start posts at once, a fix first opens its confirm step.
 export const milestoneQuery = z.object({ milestone: z.enum(['temporary_fix', 'final_fix']), at: localDateTime.optional() });

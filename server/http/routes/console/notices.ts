@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { noticeLevels, type NoticeLevel } from '../../../db/schema.js';
 import { noticePhase } from '../../../domain/notices/activeNotices.js';
+import { listComponents } from '../../../domain/components/listComponents.js';
 import { createNotice } from '../../../domain/notices/createNotice.js';
 import { deleteNotice } from '../../../domain/notices/deleteNotice.js';
 import { listNotices, type NoticeRow } from '../../../domain/notices/listNotices.js';
@@ -36,17 +37,29 @@ const formFields = z.object({
 });
 
 type FormBody = Record<string, unknown> | undefined;
+type ComponentRow = Awaited<ReturnType<typeof listComponents>>[number];
+
+/** Checked audience boxes (one value or several); none = page-wide. */
+const audienceOf = (body: FormBody): string[] => {
+  const v = body?.components;
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string' && x !== '');
+};
+const audienceField = z.array(z.string().uuid('must be a component id')).max(100, 'at most 100 components');
+const audienceOptions = (comps: ComponentRow[], chosen: string[]) =>
+  comps.map((c) => ({ id: c.id, name: c.isGroup ? `${c.name} (group)` : c.name, checked: chosen.includes(c.id) }));
 
 const levelOptions = (selected: string | undefined) =>
   noticeLevels.map((value) => ({ value, label: LEVEL_LABELS[value], selected: value === selected }));
 
 /** One notice as the page shows it: API fields, its phase badge and its edit form's options. */
-function row(n: NoticeRow, now: Date) {
-  return { ...presentNotice(n, now), phase: noticePhase(n, now), levelLabel: LEVEL_LABELS[n.level], levelOptions: levelOptions(n.level) };
+function row(n: NoticeRow, now: Date, comps: ComponentRow[]) {
+  const chosen = n.componentIds ?? [];
+  const audience = chosen.length ? comps.filter((c) => chosen.includes(c.id)).map((c) => c.name).join(', ') : 'All banners';
+  return { ...presentNotice(n, now), phase: noticePhase(n, now), levelLabel: LEVEL_LABELS[n.level], levelOptions: levelOptions(n.level), audience, audienceOptions: audienceOptions(comps, chosen) };
 }
 
 /** The "new notice" form, prefilled with what the user typed after an error. */
-function createForm(body: FormBody) {
+function createForm(body: FormBody, comps: ComponentRow[]) {
   const str = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string) : '');
   return {
     title: str('title'),
@@ -56,6 +69,7 @@ function createForm(body: FormBody) {
     expire_at: str('expire_at'),
     dismissible: body ? checkbox(body.dismissible) : true,
     levelOptions: levelOptions(body ? str('level') : 'info'),
+    audienceOptions: audienceOptions(comps, audienceOf(body)),
   };
 }
 
@@ -66,11 +80,12 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
   async function page(req: Request, body?: FormBody) {
     const now = deps.clock.now();
     const all = await listNotices(deps.database.db);
+    const comps = await listComponents(deps.database.db);
     return {
       title: 'Notices',
-      notices: all.map((n) => row(n, now)),
+      notices: all.map((n) => row(n, now, comps)),
       canOperate: req.actor ? can(req.actor.role, 'operate') : false,
-      createForm: createForm(body),
+      createForm: createForm(body, comps),
       fieldLabels: { url: 'Link', body: 'Message' },
       scripts: SCRIPTS,
     };
@@ -87,6 +102,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
         ...input,
         expire_at: input.expire_at ?? null,
         dismissible: checkbox(req.body?.dismissible),
+        components: parse(audienceField, audienceOf(req.body)),
       });
       redirectDone(res, '/console/notices', 'notice_added');
     } catch (err) {
@@ -104,6 +120,7 @@ export function noticeConsoleRoutes(deps: AppDeps): Router {
         ...input,
         ...(clearExpiry ? { expire_at: null } : expire_at !== undefined && { expire_at }),
         dismissible: checkbox(req.body?.dismissible),
+        components: parse(audienceField, audienceOf(req.body)),
       });
       redirectDone(res, '/console/notices', 'notice_saved');
     } catch (err) {

@@ -12,6 +12,8 @@ const postmortemView = (c: Coverage) => ({ incidents: c.incidents.map(withLabel)
 import { slaReportCsv, type SeverityRow } from '../../../domain/incidents/slaReport.js';
 import { confirmSlaPolicy } from '../../../domain/settings/confirmSlaPolicy.js';
 import { getSlaPolicy, updateSlaPolicy } from '../../../domain/settings/slaPolicy.js';
+import { getCadencePolicy, updateCadencePolicy } from '../../../domain/settings/updateCadence.js';
+import { MAX_CADENCE_MINUTES, type CadencePolicy } from '../../../domain/incidents/cadence.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { formatDurationText, parseDuration } from '../../durationText.js';
@@ -53,6 +55,30 @@ export function policyFromForm(body: Record<string, unknown> | undefined): SlaPo
   return policy as SlaPolicy;
 }
 
+const cadenceField = (sev: string) => `next_update_sev${sev}`;
+
+/** Form intervals ("30m", "4h") → minutes per severity. Blank = no default commitment. */
+export function cadenceFromForm(body: Record<string, unknown> | undefined): CadencePolicy {
+  const fields: { field: string; message: string }[] = [];
+  const policy = {} as Record<string, number | null>;
+  for (const sev of SEVERITIES) {
+    const field = cadenceField(sev);
+    const raw = body?.[field];
+    const text = typeof raw === 'string' ? raw.trim() : undefined;
+    const label = `Severity ${sev} next update`;
+    if (text === undefined) fields.push({ field, message: `${label} is missing from the form` });
+    else if (text === '') policy[sev] = null;
+    else {
+      const d = parseDuration(text);
+      if (!d.ok) fields.push({ field, message: `${label} ${d.message}` });
+      else if (d.ms < MINUTE || d.ms > MAX_CADENCE_MINUTES * MINUTE || d.ms % MINUTE) fields.push({ field, message: `${label} must be whole minutes from 1m to 7d, or blank for none` });
+      else policy[sev] = d.ms / MINUTE;
+    }
+  }
+  if (fields.length) throw invalid('validation_failed', fields[0]!.message, { fields });
+  return policy as CadencePolicy;
+}
+
 /** Date inputs send YYYY-MM-DD (UTC days, "to" inclusive); full ISO timestamps are accepted as well. */
 function reportRangeOf(req: Request, now: Date) {
   const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
@@ -77,6 +103,7 @@ function reportView(rows: SeverityRow[]) {
   return rows.map((r) => ({
     severity: r.severity,
     countLabel: `${r.count} ${r.count === 1 ? 'incident' : 'incidents'}`,
+    nextUpdate: r.next_update.on_time_pct === null ? 'No “next update by” promise decided yet' : `${r.next_update.kept} of ${r.next_update.kept + r.next_update.missed} “next update by” promises kept (${r.next_update.on_time_pct.toFixed(1)} % on time)`,
     milestones: milestones.map((m) => {
       const g = r.goals[m];
       const t = r.time_to[m];
@@ -99,7 +126,14 @@ export function slaConsoleRoutes(deps: AppDeps): Router {
 
   async function policyPage(req: Request, typed?: Record<string, unknown>) {
     const policy = await getSlaPolicy(deps.database.db);
+    const cadence = await getCadencePolicy(deps.database.db);
     return {
+      cadence: SEVERITIES.map((sev) => {
+        const min = cadence[sev];
+        const field = cadenceField(sev);
+        const value = typed && typed[field] !== undefined ? String(typed[field]) : min === null ? '' : formatDurationText(min * MINUTE);
+        return { severity: sev, readable: min === null ? 'No commitment' : formatDuration(min * MINUTE), none: min === null, field, value };
+      }),
       title: 'SLA policy',
       canAdminister: req.actor?.role === 'admin',
       milestones: milestones.map((m) => MILESTONE_LABELS[m]),
@@ -123,6 +157,15 @@ export function slaConsoleRoutes(deps: AppDeps): Router {
     try {
       await updateSlaPolicy(ctxOf(deps, req), policyFromForm(req.body));
       redirectDone(res, '/console/sla-policy', 'sla_policy_saved');
+    } catch (err) {
+      renderFormError(res, 'pages/sla-policy', err, await policyPage(req, req.body ?? {}));
+    }
+  });
+
+  r.post('/sla-policy/next-update', requireConsole('administer'), async (req, res) => {
+    try {
+      await updateCadencePolicy(ctxOf(deps, req), cadenceFromForm(req.body));
+      redirectDone(res, '/console/sla-policy', 'update_cadence_saved');
     } catch (err) {
       renderFormError(res, 'pages/sla-policy', err, await policyPage(req, req.body ?? {}));
     }
