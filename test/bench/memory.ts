@@ -1,15 +1,15 @@
 // Idle memory and start-up time of the production process, as a new user runs it (never part of `npm test`).
 //   node --import tsx test/bench/memory.ts            # embedded PGlite: fresh DATA_DIR, then a restart; then PostgreSQL
 //   MEMORY_IDLE_MS=10000 MEMORY_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx test/bench/memory.ts
-// Each run spawns `node dist/server/main.js` (what `npm start` runs, built first if stale), times the
+// Each run spawns what `npm start` runs (node flags and dist/server/main.js, built first if stale), times the
 // first 200 from /healthz, waits for /readyz, lets it idle and reads VmRSS (and the peak, VmHWM)
 // from /proc. With PostgreSQL it uses a fresh database, dropped afterwards.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ROOT, envInt, freePort, nowMs, request, sleep, track } from './lib.js';
+import { ROOT, envInt, freePort, nowMs, productionArgs, request, sleep, track } from './lib.js';
 
 const IDLE_MS = envInt('MEMORY_IDLE_MS', 10_000);
 const PG_URL = process.env.MEMORY_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -45,7 +45,7 @@ async function run(label: string, env: NodeJS.ProcessEnv): Promise<Sample> {
   const port = await freePort();
   const started = nowMs();
   const child = track(
-    spawn(process.execPath, ['dist/server/main.js'], {
+    spawn(process.execPath, START_ARGS, {
       cwd: ROOT,
       env: { ...env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'inherit'],
@@ -65,8 +65,7 @@ async function run(label: string, env: NodeJS.ProcessEnv): Promise<Sample> {
   return sample;
 }
 
-const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
-if (build.status !== 0) throw new Error('build failed');
+const START_ARGS = productionArgs();
 
 const base: NodeJS.ProcessEnv = { ...process.env, DEMO_DATA: 'true' };
 delete base.DATABASE_URL;
