@@ -23,8 +23,11 @@ export async function initEmbeddedDataDir(pgdata: string): Promise<void> {
     if (name.startsWith(`${path.basename(pgdata)}.init-`)) fs.rmSync(path.join(parent, name), { recursive: true, force: true });
   }
   const scratch = `${pgdata}.init-${process.pid}`;
-  // This file is .ts under tsx (the child inherits `--import tsx` through execArgv) and .js compiled.
-  const child = fork(fileURLToPath(import.meta.url), [scratch], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // This file is .ts under tsx and .js compiled. The parent's own node flags are not passed on
+  // (they may be --eval, --input-type, a profiler…): the child needs only tsx, when it is TypeScript.
+  const self = fileURLToPath(import.meta.url);
+  const execArgv = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = fork(self, [scratch], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-2000)));
   const code = await new Promise<number | null>((resolve, reject) => {
