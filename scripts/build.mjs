@@ -29,6 +29,8 @@ if (built > sources && !process.argv.includes('--force')) process.exit(0);
 
 const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 if (!fs.existsSync(tsc)) {
+  // `npm install --omit=dev` has no compiler: do not fail the install; `npm start` says what is missing.
+  if (process.argv.includes('--if-possible')) process.exit(0);
   console.error('Cannot build Beacon: TypeScript is not installed (run `npm install`, which installs dev dependencies too).');
   process.exit(1);
 }
