@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -10,12 +9,15 @@ import { sql } from 'drizzle-orm';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
 import pg from 'pg';
 import * as schema from './schema.js';
+import { ROOT } from '../paths.js';
+import { initEmbeddedDataDir, PGLITE_START_PARAMS } from './embeddedInit.js';
 
 export type Db = PgDatabase<any, typeof schema>;
 /** A database handle or an open transaction: verbs accept either. */
 export type Executor = Db;
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+// The .sql files are not compiled: dist/ reads them from the sources.
+export const migrationsFolder = path.join(ROOT, 'server', 'db', 'migrations');
 
 export interface Database {
   db: Db;
@@ -74,7 +76,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   const dir = opts.dataDir ?? 'memory://';
   if (!dir.startsWith('memory://')) fs.mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir.startsWith('memory://') ? undefined : path.join(dir, 'pgdata'));
+  const memory = dir.startsWith('memory://');
+  const pgdata = path.join(dir, 'pgdata');
+  if (!memory) await initEmbeddedDataDir(pgdata);
+  const client = new PGlite(memory ? undefined : pgdata, { startParams: PGLITE_START_PARAMS });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

@@ -1,5 +1,5 @@
 // Shared helpers for the on-demand benchmarks (never part of `npm test`).
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -151,6 +151,14 @@ export interface Beacon {
   stop(): Promise<void>;
 }
 
+/** What `npm start` runs (its node flags and dist/server/main.js), after building dist/ if it is stale. */
+export function productionArgs(): string[] {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('building dist/ failed');
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  return pkg.scripts.start.split(/\s+/).slice(1);
+}
+
 export const BENCH_ADMIN = { email: 'bench@example.com', password: 'bench-password' };
 
 export async function startBeacon(): Promise<Beacon> {
@@ -170,7 +178,7 @@ export async function startBeacon(): Promise<Beacon> {
   };
   delete env.SMTP_URL; // the e-mail figure comes from emailFanout.ts, not from Beacon's own dispatcher
   const { spawn } = await import('node:child_process');
-  const child = track(spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] }));
+  const child = track(spawn(process.execPath, productionArgs(), { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] }));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   let ready = false;

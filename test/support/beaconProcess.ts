@@ -71,7 +71,7 @@ export class Child {
   }
 }
 
-/** `node --import tsx server/main.ts`, the way `npm start` runs it, with a clean slate of settings. */
+/** `node --import tsx server/main.ts` with a clean slate of settings (`npm start` runs the same code compiled: test/startup/compiled.test.ts). */
 export function startBeacon(env: Record<string, string>, opts: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Child {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: {

@@ -1,0 +1,41 @@
+// Compiles server/ and jobs/ to dist/ with tsc, unless dist/ is newer than every source file.
+// Runs before `npm start` (and after `npm install`), so the README's two commands stay two and a
+// restart does not pay for a compile it does not need.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const stamp = path.join(root, 'dist', '.built');
+
+function newest(p) {
+  const st = fs.statSync(p);
+  if (!st.isDirectory()) return p.endsWith('.ts') || p.endsWith('.json') ? st.mtimeMs : 0;
+  let m = 0;
+  for (const name of fs.readdirSync(p)) m = Math.max(m, newest(path.join(p, name)));
+  return m;
+}
+
+const sources = Math.max(
+  newest(path.join(root, 'server')),
+  newest(path.join(root, 'jobs')),
+  newest(path.join(root, 'tsconfig.json')),
+  newest(path.join(root, 'tsconfig.build.json')),
+  newest(path.join(root, 'package-lock.json')),
+);
+const built = fs.existsSync(stamp) ? fs.statSync(stamp).mtimeMs : 0;
+if (built > sources && !process.argv.includes('--force')) process.exit(0);
+
+const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+if (!fs.existsSync(tsc)) {
+  // `npm install --omit=dev` has no compiler: do not fail the install; `npm start` says what is missing.
+  if (process.argv.includes('--if-possible')) process.exit(0);
+  console.error('Cannot build Beacon: TypeScript is not installed (run `npm install`, which installs dev dependencies too).');
+  process.exit(1);
+}
+console.error('Compiling Beacon to dist/ …');
+fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+if (r.status !== 0) process.exit(r.status ?? 1);
+fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);
