@@ -97,16 +97,29 @@ async function appendMissing(db: Db | Executor, file: string): Promise<number> {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const fd = fs.openSync(file, 'a+', 0o600);
   try {
-    // A torn last line from a crash is closed off so the next entry starts on its own line.
-    const size = fs.fstatSync(fd).size;
-    const last = Buffer.alloc(1);
-    const torn = size > 0 && fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
-    fs.writeSync(fd, (torn ? '\n' : '') + missing.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    // A torn last line from a crash mid-append is cut off (its entry is among `missing`, written again).
+    const whole = wholeLinesLength(fd);
+    if (whole < fs.fstatSync(fd).size) fs.ftruncateSync(fd, whole);
+    fs.writeSync(fd, missing.map((l) => JSON.stringify(l)).join('\n') + '\n');
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
   return missing.length;
+}
+
+/** Bytes up to and including the file's last newline. */
+function wholeLinesLength(fd: number): number {
+  const size = fs.fstatSync(fd).size;
+  const buf = Buffer.alloc(4096);
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - buf.length);
+    const n = fs.readSync(fd, buf, 0, end - start, start);
+    const i = buf.subarray(0, n).lastIndexOf(0x0a);
+    if (i >= 0) return start + i + 1;
+    end = start;
+  }
+  return 0;
 }
 
 /**
