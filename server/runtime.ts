@@ -19,6 +19,7 @@ import { uptimeToday } from './presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
 import { fastPath } from './http/fastPath.js';
 import { BackupJobs } from './backup/backupJobs.js';
+import { mirrorDeletionLedger } from './backup/ledgerFile.js';
 
 export interface Runtime {
   server: http.Server;
@@ -113,6 +114,8 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       await slaWatcher.tick();
       await maintenanceWatcher.tick();
       await cadenceWatcher.tick();
+      // A deletion whose copy to the ledger file was lost to a crash after its commit is copied now.
+      if (backups.enabled) await mirrorDeletionLedger(deps);
       jobs = startJobs(
         [
           { name: 'sla-warnings', schedule: '* * * * *', run: () => slaWatcher.tick() },

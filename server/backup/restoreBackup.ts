@@ -4,6 +4,7 @@ import { applyLedgerSince, ledgerSince, mergeLedger } from '../domain/privacy/de
 import '../domain/privacy/reapplyHandlers.js';
 import { emailHash } from '../domain/privacy/subjectHash.js';
 import { decrypt } from './encryption.js';
+import { ledgerLinesSince, type LedgerLine } from './ledgerFile.js';
 import { BackupFormatError, parseBackup, type BackupHeader } from './format.js';
 import { currentVersion, knownVersions, migrateWithin, rows } from './schemaVersion.js';
 
@@ -45,8 +46,12 @@ export async function openBackup(file: Uint8Array, passphrase: string) {
  * schema version, filled, migrated to this Beacon's latest, and every deletion recorded after
  * the backup (in the backup's ledger or in the ledger of the database it replaces) is applied again.
  */
-/** `sessionSecret`: SESSION_SECRET when configured; otherwise the one kept in the restored database keys the ledger's hashes. */
-export async function restoreBackup(target: Database, file: Uint8Array, passphrase: string, opts: { force?: boolean; sessionSecret?: string } = {}): Promise<RestoreResult> {
+/**
+ * `sessionSecret`: SESSION_SECRET when configured; otherwise the one kept in the restored database keys the ledger's hashes.
+ * `ledger`: the ledger file kept with the backups (ledgerFile.ts); its entries newer than the backup are merged too,
+ * which is what applies them again when the database was lost and the target is a fresh one.
+ */
+export async function restoreBackup(target: Database, file: Uint8Array, passphrase: string, opts: { force?: boolean; sessionSecret?: string; ledger?: LedgerLine[] } = {}): Promise<RestoreResult> {
   const { header, rows: data } = await openBackup(file, passphrase);
   const takenAt = new Date(header.taken_at);
   return target.db.transaction(async (t) => {
@@ -86,6 +91,7 @@ export async function restoreBackup(target: Database, file: Uint8Array, passphra
     }
     await migrateWithin(tx);
     await mergeLedger(tx, carried);
+    await mergeLedger(tx, ledgerLinesSince(opts.ledger ?? [], takenAt));
     const [kept] = await rows<{ value: unknown }>(tx, sql`select value from settings where key = 'session_secret'`);
     const secret = opts.sessionSecret ?? (typeof kept?.value === 'string' ? kept.value : null);
     const hashOf = (email: string) => {

@@ -1,4 +1,4 @@
-// `npm run restore -- FILE [--to DATABASE_URL] [--force]` (README "Backups and restore").
+// `npm run restore -- FILE [--to DATABASE_URL] [--force] [--ledger FILE]` (README "Backups and restore").
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -6,6 +6,7 @@ import { ConfigError, loadConfig } from '../config.js';
 import { describeDatabaseUrl, openDatabase } from '../db/client.js';
 import { DataDirLockedError, lockDataDir } from '../db/dataDirLock.js';
 import { restoreBackup } from '../backup/restoreBackup.js';
+import { ledgerFilePath, readLedgerFile, type LedgerLine } from '../backup/ledgerFile.js';
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`restore: ${message}\n`);
@@ -15,12 +16,12 @@ function fail(message: string, code = 1): never {
 async function main() {
   let args;
   try {
-    args = parseArgs({ allowPositionals: true, options: { to: { type: 'string' }, force: { type: 'boolean', default: false } } });
+    args = parseArgs({ allowPositionals: true, options: { to: { type: 'string' }, force: { type: 'boolean', default: false }, ledger: { type: 'string' } } });
   } catch (e) {
-    fail(`${(e as Error).message}\nusage: npm run restore -- FILE [--to DATABASE_URL] [--force]`, 64);
+    fail(`${(e as Error).message}\nusage: npm run restore -- FILE [--to DATABASE_URL] [--force] [--ledger FILE]`, 64);
   }
   const file = args.positionals[0];
-  if (!file || args.positionals.length > 1) fail('usage: npm run restore -- FILE [--to DATABASE_URL] [--force]', 64);
+  if (!file || args.positionals.length > 1) fail('usage: npm run restore -- FILE [--to DATABASE_URL] [--force] [--ledger FILE]', 64);
   let config;
   try {
     config = loadConfig();
@@ -34,6 +35,15 @@ async function main() {
     bytes = fs.readFileSync(file);
   } catch (e) {
     fail(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 66);
+  }
+  // The deletion ledger kept with the backups: deletions made after this backup, even if the database is lost.
+  const ledgerFile = args.values.ledger ?? ledgerFilePath(config.backupDir);
+  if (args.values.ledger && !fs.existsSync(ledgerFile)) fail(`cannot read ${ledgerFile}: ENOENT`, 66);
+  let ledger: LedgerLine[];
+  try {
+    ledger = readLedgerFile(ledgerFile);
+  } catch (e) {
+    fail(`cannot read the deletion ledger ${ledgerFile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 66);
   }
   const url = args.values.to ?? config.DATABASE_URL;
   if (url && !/^postgres(ql)?:\/\//.test(url)) fail('--to must be a PostgreSQL URL (postgres://…)', 64);
@@ -49,11 +59,11 @@ async function main() {
   const database = await openDatabase({ databaseUrl: url, dataDir: config.DATA_DIR, statementTimeoutMs: 3_600_000 });
   try {
     const started = Date.now();
-    const result = await restoreBackup(database, bytes, config.BACKUP_PASSPHRASE, { force: args.values.force, sessionSecret: config.SESSION_SECRET });
+    const result = await restoreBackup(database, bytes, config.BACKUP_PASSPHRASE, { force: args.values.force, sessionSecret: config.SESSION_SECRET, ledger });
     const into = url ? describeDatabaseUrl(url) : path.resolve(config.DATA_DIR);
     process.stdout.write(
       `Restored ${result.rows} rows from the backup of ${result.header.taken_at} (schema ${result.header.schema.tag}) into ${into} in ${Date.now() - started} ms; ` +
-        `${result.reapplied} later deletion(s) applied again.\n`,
+        `${result.reapplied} later deletion(s) applied again (ledger file ${fs.existsSync(ledgerFile) ? `${ledgerFile}, ${ledger.length} entries` : `${ledgerFile} not found`}).\n`,
     );
   } finally {
     await database.close();

@@ -13,6 +13,7 @@ import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
 import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
+import { mirrorDeletionLedger } from '../../../backup/ledgerFile.js';
 import { staffData } from '../../../domain/staff/staffData.js';
 import { requireApi } from '../../auth.js';
 import { ctxOf } from '../../context.js';
@@ -97,6 +98,7 @@ export function userRoutes(deps: AppDeps): Router {
 
   r.delete('/users/:id', requireApi('administer'), async (req, res) => {
     await deleteStaffAccount(ctxOf(deps, req), deps.sessionSecret, parse(uuidParam, req.params.id));
+    await mirrorDeletionLedger(deps); // after the commit: the copy kept with the backups
     res.status(204).end();
   });
 

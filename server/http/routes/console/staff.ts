@@ -15,6 +15,7 @@ import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
 import { updateUser } from '../../../domain/staff/updateUser.js';
 import { deleteStaffAccount } from '../../../domain/staff/deleteStaffAccount.js';
+import { mirrorDeletionLedger } from '../../../backup/ledgerFile.js';
 import { staffData } from '../../../domain/staff/staffData.js';
 import { roles, type Role } from '../../../domain/roles.js';
 import { notFound } from '../../../domain/errors.js';
@@ -137,6 +138,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
   r.post('/users/:id/delete', requireConsole('administer'), async (req, res) => {
     try {
       await deleteStaffAccount(ctxOf(deps, req), deps.sessionSecret, parse(uuidParam, req.params.id));
+      await mirrorDeletionLedger(deps); // after the commit: the copy kept with the backups
       redirectDone(res, '/console/users', 'user_deleted');
     } catch (err) {
       renderFormError(res, 'pages/users', err, await usersPage(req));

@@ -11,6 +11,7 @@ import { subscriberLinks, verifySubscriber } from '../../../domain/subscribers/l
 import type { SubscriberRow } from '../../../domain/subscribers/shared.js';
 import { subscribe } from '../../../domain/subscribers/subscribe.js';
 import { deleteSubscriber } from '../../../domain/subscribers/deleteSubscriber.js';
+import { mirrorDeletionLedger } from '../../../backup/ledgerFile.js';
 import { subscriberData } from '../../../domain/subscribers/subscriberData.js';
 import { updateSubscription } from '../../../domain/subscribers/updateSubscription.js';
 import { ctxOf } from '../../context.js';
@@ -129,7 +130,10 @@ export function subscriptionRoutes(deps: AppDeps): Router {
   // (RFC 8058): mail clients POST `List-Unsubscribe=One-Click`; the body is not needed.
   r.post('/subscribe/unsubscribe', form, async (req, res) => {
     const sub = await signedOrGone(req);
-    if (sub) await deleteSubscriber(ctxOf(deps, req), deps.sessionSecret, sub.id);
+    if (sub) {
+      await deleteSubscriber(ctxOf(deps, req), deps.sessionSecret, sub.id);
+      await mirrorDeletionLedger(deps); // after the commit: the copy kept with the backups
+    }
     res.render('pages/subscribe-unsubscribe', { ...PUBLIC, title: 'Unsubscribed', email: sub?.email, done: true });
   });
 
