@@ -24,6 +24,7 @@ describe('two-factor sign-in in the browser (TOTP)', () => {
       await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.getByRole('button', { name: 'Sign in' }).click()]);
     };
     await signIn();
+    await page.locator('nav summary', { hasText: 'Account' }).click(); // the account menu holds Security
     await Promise.all([page.waitForURL(/\/console\/security$/), page.getByRole('link', { name: 'Security' }).click()]);
     await Promise.all([page.waitForURL(/\/console\/security/), page.getByRole('button', { name: 'Set up an authenticator app' }).click()]);
 

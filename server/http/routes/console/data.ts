@@ -34,7 +34,7 @@ function documentArray(text: unknown, doc: (typeof DOCUMENTS)[number]): unknown[
 /** The console's data page: export everything and import from Statuspage (admins). */
 export function dataConsoleRoutes(deps: AppDeps): Router {
   const r = Router();
-  const page = (extra: Record<string, unknown> = {}) => ({ title: 'Data', documents: DOCUMENTS, ...extra });
+  const page = (extra: Record<string, unknown> = {}) => ({ title: 'Data', documents: DOCUMENTS, scripts: ['/public/js/import-files.js'], ...extra });
 
   r.get('/data', requireConsole('administer'), (_req, res) => res.render('pages/data', page()));
   r.get('/export', requireConsole('administer'), (_req, res) => sendExport(deps, res));
