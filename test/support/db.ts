@@ -45,7 +45,19 @@ export async function truncateAll(database: Database): Promise<void> {
     sql`select tablename from pg_tables where schemaname = 'public'`,
   );
   const tables = (res as unknown as { rows: { tablename: string }[] }).rows.map((r) => `"${r.tablename}"`);
-  if (tables.length) await database.db.execute(sql.raw(`truncate ${tables.join(', ')} restart identity cascade`));
+  if (!tables.length) return;
+  // On PostgreSQL a previous test's server may still be rebuilding its snapshot (LISTEN/NOTIFY reads
+  // many tables); the truncate's exclusive locks can then deadlock with it, and the server picks one
+  // side to fail. The truncate simply goes again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await database.db.execute(sql.raw(`truncate ${tables.join(', ')} restart identity cascade`));
+      return;
+    } catch (err) {
+      const code = (err as { cause?: { code?: string } }).cause?.code ?? (err as { code?: string }).code;
+      if (code !== '40P01' || attempt >= 5) throw err;
+    }
+  }
 }
 
 export async function closeTestDatabase(): Promise<void> {
