@@ -153,7 +153,7 @@ export interface Beacon {
 
 /** What `npm start` runs (its node flags and dist/server/main.js), after building dist/ if it is stale. */
 export function productionArgs(): string[] {
-  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, ['server/cli/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('building dist/ failed');
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
   return pkg.scripts.start.split(/\s+/).slice(1);

@@ -28,7 +28,7 @@ describe('npm start: the compiled build (real child process)', function () {
     expect(start).not.to.include('tsx');
 
     // The same step `npm start` runs first (prestart): a no-op when dist/ is up to date.
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, ['server/cli/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
     expect(build.status, build.stderr + build.stdout).to.equal(0);
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-compiled-'));
