@@ -32,8 +32,8 @@ describe('start-up failures: a one-line message and a distinct exit code (real c
   it('DATA_DIR that cannot be written → 77', async () => {
     const dir = tmp('beacon-ro-');
     fs.chmodSync(dir, 0o555);
-    // root writes anywhere: run Beacon as "nobody" then (the files under test/ and node_modules are world-readable).
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    // root writes anywhere: Beacon runs with its capabilities dropped, so the mode binds it.
+    const asUser = { withoutPrivileges: true };
     await expectFailure(startBeacon({ DATA_DIR: dir, HOME: os.tmpdir() }, asUser), 77, new RegExp(`DATA_DIR ${dir} is not writable`));
     await expectFailure(startBeacon({ DATA_DIR: path.join(dir, 'new') }, asUser), 77, /cannot be created \(EACCES\)/);
     expect(fs.readdirSync(dir)).to.deep.equal([]);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
 /** Polls `check` until it returns a truthy value; fails with `what` (and the last error) at the deadline. */
@@ -72,8 +72,14 @@ export class Child {
 }
 
 /** `node --import tsx server/main.ts` with a clean slate of settings (`npm start` runs the same code compiled: test/startup/compiled.test.ts). */
-export function startBeacon(env: Record<string, string>, opts: Pick<SpawnOptions, 'uid' | 'gid'> = {}): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+/**
+ * `withoutPrivileges`: as root, run Beacon with every capability dropped (setpriv), so file modes bind
+ * it like any other user — without switching to a user who may not be able to read the checkout.
+ */
+export function startBeacon(env: Record<string, string>, opts: { withoutPrivileges?: boolean } = {}): Child {
+  const node = [process.execPath, '--import', 'tsx', 'server/main.ts'];
+  const argv = opts.withoutPrivileges && process.getuid?.() === 0 ? ['setpriv', '--bounding-set=-all', '--inh-caps=-all', '--', ...node] : node;
+  const proc = spawn(argv[0]!, argv.slice(1), {
     env: {
       ...process.env,
       DATABASE_URL: '',
@@ -90,7 +96,6 @@ export function startBeacon(env: Record<string, string>, opts: Pick<SpawnOptions
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...opts,
   });
   return new Child(proc);
 }
