@@ -1,23 +1,14 @@
 // `npm run backup`: one encrypted backup into BACKUP_DIR, then pruning (README "Backups and restore").
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../config.js';
+import { configOrExit, failWith, type Fail } from './cliSupport.js';
 import { openDatabase, describeDatabaseUrl } from '../db/client.js';
 import { DataDirLockedError, lockDataDir } from '../db/dataDirLock.js';
 import { runBackup } from '../backup/runBackup.js';
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`backup: ${message}\n`);
-  process.exit(code);
-}
+const fail: Fail = failWith('backup');
 
 async function main() {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message, 78);
-    throw e;
-  }
+  const config = configOrExit(fail);
   if (!config.BACKUP_PASSPHRASE) fail('BACKUP_PASSPHRASE is not set; backups are encrypted and need a passphrase (at least 12 characters). Nothing was written.', 78);
   let release = () => {};
   if (!config.DATABASE_URL) {

@@ -2,16 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config.js';
+import { configOrExit, failWith, type Fail } from './cliSupport.js';
 import { describeDatabaseUrl, openDatabase } from '../db/client.js';
 import { DataDirLockedError, lockDataDir } from '../db/dataDirLock.js';
 import { restoreBackup } from '../backup/restoreBackup.js';
 import { ledgerFilePath, readLedgerFile, type LedgerLine } from '../backup/ledgerFile.js';
 
-function fail(message: string, code = 1): never {
-  process.stderr.write(`restore: ${message}\n`);
-  process.exit(code);
-}
+const fail: Fail = failWith('restore');
 
 async function main() {
   let args;
@@ -22,13 +19,7 @@ async function main() {
   }
   const file = args.positionals[0];
   if (!file || args.positionals.length > 1) fail('usage: npm run restore -- FILE [--to DATABASE_URL] [--force] [--ledger FILE]', 64);
-  let config;
-  try {
-    config = loadConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message, 78);
-    throw e;
-  }
+  const config = configOrExit(fail);
   if (!config.BACKUP_PASSPHRASE) fail('BACKUP_PASSPHRASE is not set; it must be the passphrase the backup was made with.', 78);
   let bytes: Uint8Array;
   try {
