@@ -38,6 +38,7 @@ export function sessionAuth(deps: AppDeps): RequestHandler {
         req.actor = found.actor;
         req.sessionIdHash = found.idHash;
         req.sessionId = found.sessionId;
+        req.signInMethod = found.signInMethod;
         res.locals.user = { ...found.actor, isAdmin: found.actor.role === 'admin', canOperate: can(found.actor.role, 'operate') };
       }
     }

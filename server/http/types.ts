@@ -1,4 +1,5 @@
 import type { Actor } from '../domain/context.js';
+import type { SignInMethod } from '../domain/staff/signInMethods.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -9,6 +10,8 @@ declare global {
       sessionIdHash?: string;
       /** Public id of that console session (the "Security" page marks it as this one). */
       sessionId?: string;
+      /** How that console session was opened. */
+      signInMethod?: SignInMethod;
     }
   }
 }

@@ -32,8 +32,25 @@ export const sessions = pgTable(
     /** Updated at most once a minute, so a busy console does not write on every request. */
     lastSeenAt: ts('last_seen_at'),
     userAgent: text('user_agent'),
+    /** How the session was opened: password (+ factor), passkey, or an identity provider (oidc, saml). */
+    signInMethod: text('sign_in_method', { enum: ['password', 'passkey', 'oidc', 'saml'] }).notNull().default('password'),
   },
   (t) => [index('sessions_user_idx').on(t.userId), uniqueIndex('sessions_id_key').on(t.id)],
+);
+
+/** A staff account linked to an identity provider's subject (OIDC `iss|sub`, SAML NameID), so a changed e-mail at the IdP still finds the person. */
+export const externalIdentities = pgTable(
+  'external_identities',
+  {
+    provider: text('provider', { enum: ['oidc', 'saml'] }).notNull(),
+    subject: text('subject').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: ts('created_at').notNull(),
+    lastUsedAt: ts('last_used_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.subject] }), index('external_identities_user_idx').on(t.userId)],
 );
 
 export const apiTokens = pgTable(

@@ -1,5 +1,5 @@
 import { and, eq, or, sql } from 'drizzle-orm';
-import { apiTokens, auditLog, incidentEvents, incidents, loginAttempts, oneTimeTokens, sessions, users } from '../../db/schema.js';
+import { apiTokens, auditLog, externalIdentities, incidentEvents, incidents, loginAttempts, oneTimeTokens, sessions, users } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { notFound, ruleBroken } from '../errors.js';
@@ -36,6 +36,7 @@ async function scrubStaffAccount(tx: Executor, user: { id: string; email: string
   const id = user.id;
   await tx.delete(sessions).where(eq(sessions.userId, id));
   await tx.delete(apiTokens).where(eq(apiTokens.userId, id));
+  await tx.delete(externalIdentities).where(eq(externalIdentities.userId, id));
   await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.userId, id));
   await tx.delete(loginAttempts).where(eq(sql`lower(${loginAttempts.email})`, user.email.toLowerCase()));
   await tx

@@ -1,14 +1,12 @@
 import { Router } from 'express';
-import { serialize } from 'cookie';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { users } from '../../../db/schema.js';
-import { startSession } from '../../../domain/access/startSession.js';
 import { toActor } from '../../../domain/staff/userPresenterFields.js';
 import { verifySecondFactor } from '../../../domain/twoFactor/verifySecondFactor.js';
-import { SESSION_COOKIE } from '../../auth.js';
 import { clientAddress } from '../../clientAddress.js';
+import { openConsoleSession, safeNext } from '../../consoleSession.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { clearPendingSignIn, readPendingSignIn } from '../../pendingSignIn.js';
@@ -17,10 +15,6 @@ import { parse } from '../../validate.js';
 const VIEW = 'pages/second-factor';
 const TITLE = 'Two-factor sign-in';
 const body = z.object({ code: z.string().trim().min(1, 'is required').max(40, 'is too long'), next: z.string().max(500).optional() });
-
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/console';
-}
 
 /** The second step of console sign-in, after a correct password for an account with a factor. */
 export function secondFactorRoutes(deps: AppDeps): Router {
@@ -43,9 +37,8 @@ export function secondFactorRoutes(deps: AppDeps): Router {
       if (!user?.active) return res.redirect(303, '/console/login');
       const actor = toActor(user);
       await verifySecondFactor(ctx, deps.secretsKey, actor, input.code, clientAddress(req));
-      const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor, { userAgent: req.get('user-agent') });
+      await openConsoleSession(deps, req, res, ctx, actor, 'password');
       clearPendingSignIn(res, secure);
-      res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
       res.redirect(303, safeNext(input.next));
     } catch (err) {
       renderFormError(res, VIEW, err, locals);

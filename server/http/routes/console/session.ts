@@ -3,7 +3,6 @@ import { serialize } from 'cookie';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { endSession } from '../../../domain/access/endSession.js';
-import { startSession } from '../../../domain/access/startSession.js';
 import type { Actor } from '../../../domain/context.js';
 import { authenticate } from '../../../domain/staff/authenticate.js';
 import { completeSetup } from '../../../domain/staff/completeSetup.js';
@@ -12,6 +11,7 @@ import { setPasswordFromLink } from '../../../domain/staff/setPasswordFromLink.j
 import { hasSecondFactor } from '../../../domain/twoFactor/factorState.js';
 import { readCookie, SESSION_COOKIE } from '../../auth.js';
 import { clientAddress } from '../../clientAddress.js';
+import { openConsoleSession, safeNext } from '../../consoleSession.js';
 import { setPendingSignIn } from '../../pendingSignIn.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
@@ -22,11 +22,6 @@ import type { Response } from 'express';
 const loginBody = z.object({ email: z.string().trim().max(254), password: z.string().max(256), next: z.string().max(500).optional() });
 const setupBody = z.object({ token: z.string().max(200), email: emailField, name: nameField, password: passwordField });
 const setPasswordBody = z.object({ token: z.string().max(200), password: passwordField });
-
-/** Only same-site paths inside the console are followed after login (no open redirect). */
-function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/|$|\?)/.test(next) && !next.startsWith('//') ? next : '/console';
-}
 
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
@@ -39,8 +34,7 @@ export function sessionRoutes(deps: AppDeps): Router {
       setPendingSignIn(res, deps.sessionSecret, actor.id, ctx.now, secure);
       return res.redirect(303, `/console/login/second-factor?next=${encodeURIComponent(next)}`);
     }
-    const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor, { userAgent: res.req.get('user-agent') });
-    res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
+    await openConsoleSession(deps, res.req, res, ctx, actor, 'password');
     res.redirect(303, next);
   }
 
