@@ -17,6 +17,7 @@ import { ChangeFeed } from './db/changeFeed.js';
 import { liveStatusFragment } from './http/routes/public/statusPage.js';
 import { uptimeToday } from './presenters/statusPageView.js';
 import { SnapshotStore } from './http/snapshot/snapshotStore.js';
+import { livePushes, subscriptionKey } from './http/announcementQuery.js';
 import { fastPath } from './http/fastPath.js';
 import { BackupJobs } from './backup/backupJobs.js';
 import { mirrorDeletionLedger } from './backup/ledgerFile.js';
@@ -49,7 +50,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   const hooks = { afterWrite: () => {} };
   const app = createApp(deps, snapshot, metrics, hooks, health, backups);
   const server = http.createServer(fastPath(snapshot, app));
-  gateway = new RealtimeGateway(server, deps);
+  gateway = new RealtimeGateway(server, deps, (auth) => subscriptionKey(snapshot, auth));
   // After each rebuild: render the live part of the page once and broadcast it with the sequence.
   snapshot.onRebuilt((store) => {
     metrics.rebuilds.inc();
@@ -62,7 +63,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
         const html = fragment.body.toString();
         if (seq !== store.seq) return; // a newer rebuild already published
         stopTimer();
-        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, { seq, announcements: snap.announcements, generated_at: snap.builtAt.toISOString(), targets: snap.announcementTargets });
+        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, livePushes(snap, seq));
       })
       .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
   });

@@ -5,6 +5,7 @@ import type { AppDeps } from '../deps.js';
 import { resolveApiToken } from '../domain/access/resolveApiToken.js';
 import { resolveSession } from '../domain/access/resolveSession.js';
 import { SESSION_COOKIE } from '../http/auth.js';
+import { AnnouncementRooms, type AnnouncementPushes, type AnnouncementSubscriber } from './announcementRooms.js';
 
 /**
  * socket.io pushes server → client only; every write goes over HTTP. The staff namespace requires
@@ -14,17 +15,18 @@ export class RealtimeGateway {
   readonly io: Server;
   readonly staff: Namespace;
   readonly public: Namespace;
-  /** The current public state, sent to every client on (re)connect so none is ever stale. */
-  private publicState: { status?: unknown; announcements?: unknown } = {};
+  /** The current public status, sent to every client on (re)connect so none is ever stale. */
+  private publicStatus: unknown = undefined;
+  private readonly announcements: AnnouncementRooms;
 
-  constructor(server: http.Server, deps: AppDeps) {
+  constructor(server: http.Server, deps: AppDeps, subscribe: AnnouncementSubscriber) {
     // CORS is open so the embeddable banner can connect from any site; staff sockets check Origin.
     this.io = new Server(server, { serveClient: true, cors: { origin: '*' } });
     this.public = this.io.of('/public');
     this.public.on('connection', (socket) => {
-      if (this.publicState.status) socket.emit('status', this.publicState.status);
-      if (this.publicState.announcements) socket.emit('announcements', this.publicState.announcements);
+      if (this.publicStatus) socket.emit('status', this.publicStatus);
     });
+    this.announcements = new AnnouncementRooms(this.public, subscribe);
     const ownOrigin = new URL(deps.config.publicUrl).origin;
     this.staff = this.io.of('/staff');
     this.staff.use(async (socket, next) => {
@@ -55,10 +57,10 @@ export class RealtimeGateway {
    * rebuilds its own snapshot on every change, so public pushes stay local (no Redis round trip
    * and no duplicates); staff events go through the adapter to every instance.
    */
-  publishStatus(status: unknown, announcements: unknown): void {
-    this.publicState = { status, announcements };
+  publishStatus(status: unknown, announcements: AnnouncementPushes): void {
+    this.publicStatus = status;
     this.public.local.emit('status', status);
-    this.public.local.emit('announcements', announcements);
+    this.announcements.publish(announcements);
   }
 
   connectedClients(): number {

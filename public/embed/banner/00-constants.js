@@ -5,7 +5,8 @@
  *
  * Optional: data-beacon-kinds="incident,maintenance" limits which kinds are shown;
  * data-components="ID,ID" and/or data-group="ID" show only what concerns those components (and
- * page-wide announcements), over HTTP (`?components=…&group=…`) and on every live push.
+ * page-wide announcements): the server filters both the HTTP answer (`?components=…&group=…`) and
+ * the live pushes (the same fields in the socket.io handshake's `auth`).
  *
  * Renders Beacon's public announcements as a stack of banners at the top of the page, inside a
  * Shadow DOM so that neither the page's CSS nor ours leaks across. Live over socket.io

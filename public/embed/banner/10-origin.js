@@ -27,9 +27,9 @@ if (!script) return;
 var ORIGIN = originOf(script.src);
 var API_URL = ORIGIN + '/api/v1/announcements';
 
-// Targeted banner: the server filters the HTTP answer and names the components it resolved (groups
-// expanded) in `filter.components`; live pushes carry every announcement with `targets`, and are
-// filtered here against that same list.
+// Targeted banner: the same filter goes to the HTTP answer (`?components=…&group=…`) and to the
+// socket.io handshake (`auth`), so the server sends only what concerns it, either way. Both ask for
+// each incident's "next update by" promise (`include=next_update`).
 function idList(attr) {
   var out = [];
   var parts = (attr || '').split(',');
@@ -41,14 +41,14 @@ function idList(attr) {
 }
 var FILTER_COMPONENTS = idList(script.getAttribute('data-components'));
 var FILTER_GROUP = idList(script.getAttribute('data-group'))[0] || '';
-var FILTERED = FILTER_COMPONENTS.length > 0 || FILTER_GROUP !== '';
-var WANTED = null; // id -> true, from the server's answer
-if (FILTERED) {
-  var query = [];
-  if (FILTER_COMPONENTS.length) query.push('components=' + encodeURIComponent(FILTER_COMPONENTS.join(',')));
-  if (FILTER_GROUP) query.push('group=' + encodeURIComponent(FILTER_GROUP));
-  API_URL += '?' + query.join('&');
+var SUBSCRIPTION = { include: 'next_update' };
+if (FILTER_COMPONENTS.length) SUBSCRIPTION.components = FILTER_COMPONENTS.join(',');
+if (FILTER_GROUP) SUBSCRIPTION.group = FILTER_GROUP;
+var query = [];
+for (var field in SUBSCRIPTION) {
+  if (Object.prototype.hasOwnProperty.call(SUBSCRIPTION, field)) query.push(field + '=' + encodeURIComponent(SUBSCRIPTION[field]));
 }
+API_URL += '?' + query.join('&');
 
 var kindsAttr = script.getAttribute('data-beacon-kinds');
 var KINDS = null;

@@ -56,7 +56,7 @@ var CSS =
 
 var host = null;
 var stack = null;
-var current = []; // last announcements received (unfiltered)
+var current = []; // last announcements received (already filtered by the server)
 var rendered = {}; // id -> element
 var expanded = false; // small screens: the whole stack shown, not one line
 
@@ -259,39 +259,9 @@ function isArray(x) {
   return Object.prototype.toString.call(x) === '[object Array]';
 }
 
-/** A targeted banner keeps page-wide announcements and those whose targets meet WANTED. */
-function concerning(list, targets) {
-  var out = [];
-  for (var i = 0; i < list.length; i++) {
-    var a = list[i];
-    var t = a && targets[a.id];
-    if (!isArray(t)) {
-      out.push(a);
-      continue;
-    }
-    for (var j = 0; j < t.length; j++) {
-      if (WANTED[t[j]] === true) {
-        out.push(a);
-        break;
-      }
-    }
-  }
-  return out;
-}
-
 function accept(payload) {
   if (!payload || !isArray(payload.announcements)) return;
-  var list = payload.announcements;
-  if (FILTERED) {
-    if (payload.filter && isArray(payload.filter.components)) {
-      WANTED = {};
-      for (var i = 0; i < payload.filter.components.length; i++) WANTED[String(payload.filter.components[i])] = true;
-    } else if (payload.targets && typeof payload.targets === 'object') {
-      if (!WANTED) return void fetchOnce(); // the server has not resolved our filter yet: ask it
-      list = concerning(list, payload.targets);
-    } else return; // an unfiltered answer is not for us
-  }
-  current = list;
+  current = payload.announcements;
   if (document.body) render();
   else whenReady(render);
 }

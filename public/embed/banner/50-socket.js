@@ -40,7 +40,7 @@ function connect() {
     if (!io) return startPolling();
     var socket;
     try {
-      socket = io(ORIGIN + '/public', { transports: ['websocket'], reconnectionDelayMax: 30000 });
+      socket = io(ORIGIN + '/public', { transports: ['websocket'], reconnectionDelayMax: 30000, auth: SUBSCRIPTION });
     } catch (e) {
       return startPolling();
     }

@@ -4,6 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
 import type { Db } from '../../db/client.js';
 import type { Logger } from '../../logger.js';
+import { presentAnnouncements } from '../../presenters/announcements.js';
 import { API_POLICY, PAGE_POLICY, prepare, type Prepared, type ServePolicy } from '../publicResponse.js';
 import { securityHeaderList } from '../securityHeaders.js';
 import { buildSnapshot, v2Bodies, type PublicSnapshot } from './buildSnapshot.js';
@@ -84,7 +85,7 @@ export class SnapshotStore {
         };
         const json = 'application/json; charset=utf-8';
         for (const [path, body] of Object.entries(v2Bodies(snap))) put(`/api/v2/${path}`, cached(JSON.stringify(body), json), API_POLICY);
-        put('/api/v1/announcements', cached(JSON.stringify({ announcements: snap.announcements, generated_at: snap.builtAt.toISOString() }), json), API_POLICY);
+        put('/api/v1/announcements', cached(JSON.stringify(presentAnnouncements(snap, { wanted: null, nextUpdate: false })), json), API_POLICY);
         if (this.pageRenderer) {
           try {
             put('/', cached(await this.pageRenderer(snap, seq), 'text/html; charset=utf-8'), PAGE_POLICY, 'page:/');

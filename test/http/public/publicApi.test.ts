@@ -71,11 +71,34 @@ describe('public API: caching, CORS, announcements, live push', () => {
     const maint = list.find((a: any) => a.kind === 'maintenance');
     expect(maint).to.deep.include({ id: `maintenance:${m.body.id}`, title: 'Emergency DB patch', level: 'info', starts_at: '2026-11-29T13:00:00.000Z', ends_at: '2026-11-29T14:00:00.000Z', dismissible: true });
     expect(maint.url).to.match(new RegExp(`/maintenance/${m.body.id}$`));
-    for (const a of list) expect(a).to.have.all.keys('id', 'kind', 'level', 'title', 'body', 'starts_at', 'ends_at', 'url', 'dismissible', 'next_update_at');
+    for (const a of list) expect(a).to.have.all.keys('id', 'kind', 'level', 'title', 'body', 'starts_at', 'ends_at', 'url', 'dismissible');
     s.clock.set('2026-11-30T12:00:00Z');
     await s.runtime.snapshot.rebuild();
     list = (await anon().get('/api/v1/announcements')).body.announcements;
     expect(list.some((a: any) => a.kind === 'notice')).to.equal(false);
+  });
+
+  it('the plain announcements answer keeps its shape byte for byte; include=next_update adds the promise', async () => {
+    const inc = await api.post('/api/v1/incidents', { title: 'Checkout failing', severity: 1, message: 'Looking into it', next_update_in: 30 });
+    const n = await admin.post('/api/v1/notices', { title: 'New billing page', body: 'Have a look', level: 'info', url: 'https://app.example/billing', publish_at: NOW });
+    expect(n.status, n.text).to.equal(201);
+    await settle();
+    const shortlink = (await anon().get('/api/v2/incidents/unresolved.json')).body.incidents[0].shortlink;
+    expect(shortlink).to.match(new RegExp(`/incidents/${inc.body.id}$`));
+    // The fields and their order as they were before "next update by" existed, written out here.
+    const incident = { id: `incident:${inc.body.id}`, kind: 'incident', level: 'critical', title: 'Checkout failing', body: 'Looking into it', starts_at: NOW, ends_at: null, url: shortlink, dismissible: false };
+    const notice = { id: `notice:${n.body.id}`, kind: 'notice', level: 'info', title: 'New billing page', body: 'Have a look', starts_at: NOW, ends_at: null, url: 'https://app.example/billing', dismissible: true };
+    const plain = await anon().get('/api/v1/announcements');
+    expect(plain.text).to.equal(JSON.stringify({ announcements: [incident, notice], generated_at: NOW }));
+    const promised = await anon().get('/api/v1/announcements?include=next_update');
+    expect(promised.status, promised.text).to.equal(200);
+    const later = new Date(Date.parse(NOW) + 30 * 60_000).toISOString();
+    expect(promised.text).to.equal(JSON.stringify({ announcements: [{ ...incident, next_update_at: later }, { ...notice, next_update_at: null }], generated_at: NOW }));
+    expect(promised.headers.get('access-control-allow-origin')).to.equal('*');
+    expect((await anon().get('/api/v1/announcements?include=next_update', { 'if-none-match': promised.headers.get('etag')! })).status).to.equal(304);
+    const bad = await anon().get('/api/v1/announcements?include=everything');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.code).to.equal('validation_failed');
   });
 
   it('pushes each change live with an increasing sequence, and the current state on (re)connect', async () => {

@@ -104,19 +104,90 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
     expect(listed).to.not.include('Bad');
   });
 
-  it('live pushes carry which components each targeted announcement concerns', async () => {
-    const sock: Socket = connect(`${s.baseUrl}/public`, { transports: ['websocket'], forceNew: true });
-    try {
-      const got = new Promise<any>((resolve) => sock.on('announcements', (m) => m.announcements.some((a: any) => a.title === 'Search notice 2') && resolve(m)));
-      await new Promise<void>((resolve) => sock.once('connect', () => resolve()));
-      const n = await api.post('/api/v1/notices', { title: 'Search notice 2', body: 'x', level: 'info', components: [search.id] });
+  describe('live: each socket subscribes with its filter and receives only what concerns it', () => {
+    const sockets: Socket[] = [];
+    afterEach(() => sockets.splice(0).forEach((x) => x.close()));
+    /** A real socket.io client with `auth` as the banner sends it; every push it receives is kept. */
+    const subscriber = (auth: Record<string, string> = {}) => {
+      const sock = connect(`${s.baseUrl}/public`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
+      sockets.push(sock);
+      const pushes: any[] = [];
+      sock.on('announcements', (m) => pushes.push(m));
+      const ready = new Promise<void>((resolve, reject) => {
+        sock.once('connect', () => resolve());
+        sock.once('connect_error', reject);
+      });
+      /** Resolves with the first push (received or to come) that shows `title`. */
+      const showing = (title: string) =>
+        new Promise<any>((resolve) => {
+          const hit = (m: any) => m.announcements.some((a: any) => a.title === title);
+          const seen = pushes.find(hit);
+          if (seen) return resolve(seen);
+          sock.on('announcements', (m) => hit(m) && resolve(m));
+        });
+      return { sock, pushes, ready, showing };
+    };
+    const titlesOf = (m: any) => (m.announcements as { title: string }[]).map((a) => a.title).sort();
+
+    it('a filtered client never receives a notice for another component; an unfiltered one receives all', async () => {
+      const a = subscriber({ components: search.id, include: 'next_update' });
+      const b = subscriber();
+      const g = subscriber({ group: group.id });
+      await Promise.all([a.ready, b.ready, g.ready]);
+      // On connect each gets the current list for its own filter.
+      expect(titlesOf(await a.showing('Search slow'))).to.deep.equal(['Everything odd', 'Page-wide notice', 'Search slow']);
+
+      await api.post('/api/v1/notices', { title: 'Search only', body: 'x', level: 'warning', components: [search.id] });
+      await api.post('/api/v1/notices', { title: 'Billing only', body: 'x', level: 'warning', components: [billing.id] });
+      await api.post('/api/v1/notices', { title: 'For everyone', body: 'x', level: 'warning' });
       await settle();
-      const m = await got;
-      expect(m.targets[`notice:${n.body.id}`]).to.deep.equal([search.id]);
-      const page = m.announcements.find((a: any) => a.title === 'Page-wide notice');
-      expect(m.targets[page.id]).to.equal(undefined);
-    } finally {
-      sock.close();
-    }
+      const [pa, pb, pg] = await Promise.all([a.showing('For everyone'), b.showing('For everyone'), g.showing('For everyone')]);
+      expect(titlesOf(pa)).to.deep.equal(['Everything odd', 'For everyone', 'Page-wide notice', 'Search only', 'Search slow']);
+      expect(titlesOf(pg)).to.deep.equal(['Billing down', 'Billing only', 'Everything odd', 'For everyone', 'Invoices notice', 'Page-wide notice', 'Payments notice']);
+      expect(titlesOf(pb)).to.include.members(['Billing only', 'Search only', 'For everyone', 'Billing down', 'Search slow', 'Invoices notice']);
+      for (const m of a.pushes) expect(titlesOf(m), 'client A (Search) got a Billing push').to.not.include('Billing only').and.not.include('Billing down');
+      for (const m of g.pushes) expect(titlesOf(m)).to.not.include('Search only');
+
+      // Each push is the HTTP answer for the same request, plus its sequence number.
+      const http = async (q: string) => JSON.parse((await anon().get(`/api/v1/announcements${q}`)).text);
+      expect(pa).to.deep.equal({ seq: pa.seq, ...(await http(`?components=${search.id}&include=next_update`)) });
+      expect(pb).to.deep.equal({ seq: pb.seq, ...(await http('')) });
+      expect(pb.announcements[0]).to.not.have.property('next_update_at');
+      expect(pa.announcements.find((x: any) => x.title === 'Search slow')).to.have.property('next_update_at');
+    });
+
+    it('one room per distinct filter, whatever the order of the ids; the room empties with its sockets', async () => {
+      const rooms = () => [...s.runtime.gateway.public.adapter.rooms.keys()].filter((r) => r.startsWith('announcements?'));
+      const x = subscriber({ components: `${search.id},${billing.id}` });
+      const y = subscriber({ components: ` ${billing.id} ,${search.id},${search.id}` });
+      const z = subscriber({ include: 'next_update' });
+      await Promise.all([x.ready, y.ready, z.ready]);
+      const key = `announcements?components=${[search.id, billing.id].sort().join(',')}`;
+      expect(rooms()).to.have.members([key, 'announcements?include=next_update']);
+      expect(s.runtime.gateway.public.adapter.rooms.get(key)?.size).to.equal(2);
+      // The server's side of each socket leaves its rooms before it emits 'disconnect'.
+      const gone = [x, y].map((c) => new Promise((resolve) => s.runtime.gateway.public.sockets.get(c.sock.id!)!.once('disconnect', resolve)));
+      x.sock.close();
+      y.sock.close();
+      await Promise.all(gone);
+      expect(rooms()).to.deep.equal(['announcements?include=next_update']);
+    });
+
+    it('a bad filter is refused at connection with the code the HTTP API answers', async () => {
+      const refused = async (auth: Record<string, string>) => {
+        const err = await subscriber(auth).ready.then(
+          () => null,
+          (e: { message: string; data?: { code: string } }) => e,
+        );
+        expect(err, JSON.stringify(auth)).to.not.equal(null);
+        return err!.data?.code;
+      };
+      expect(await refused({ components: '00000000-0000-4000-8000-000000000000' })).to.equal('component_not_found');
+      expect(await refused({ components: 'nope' })).to.equal('validation_failed');
+      expect(await refused({ components: `${search.id},`.repeat(60) })).to.equal('validation_failed');
+      expect(await refused({ components: ',' })).to.equal('validation_failed');
+      expect(await refused({ group: search.id })).to.equal('not_a_group');
+      expect(await refused({ include: 'secrets' })).to.equal('validation_failed');
+    });
   });
 });

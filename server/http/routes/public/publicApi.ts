@@ -1,40 +1,24 @@
 import { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
-import { DomainError, notFound, ruleBroken } from '../../../domain/errors.js';
-import { filterAnnouncements, resolveFilter } from '../../../domain/public/announcementTargets.js';
+import { notFound } from '../../../domain/errors.js';
+import { presentAnnouncements } from '../../../presenters/announcements.js';
+import { readAnnouncementRequest, requestKey, viewOf } from '../../announcementQuery.js';
 import { API_POLICY, preflight, sendCached, sendPrepared } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
-import { fieldError, parse } from '../../validate.js';
 
 const ANNOUNCEMENTS = '/api/v1/announcements';
-const targetQuery = z.object({
-  components: z
-    .string()
-    .max(50 * 37, 'lists at most 50 component ids')
-    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
-    .pipe(z.array(z.string().uuid('must be component ids separated by commas')).max(50, 'lists at most 50 component ids'))
-    .optional(),
-  group: z.string().uuid('must be a component group id').optional(),
-});
 
 /**
  * `?components=ID,…` and/or `?group=ID`: only what concerns those components plus page-wide
- * announcements, with `filter.components` (groups expanded) so the banner can filter pushes alike.
- * Each distinct filter is serialized once per snapshot; any other query keeps the unfiltered answer.
+ * announcements, with `filter.components` (groups expanded); `?include=next_update` adds each
+ * incident's promise. Each distinct request is serialized once per snapshot; with none of these
+ * parameters (any other query string included) the plain answer is served as it always was.
  */
-async function targeted(req: Request, store: SnapshotStore) {
-  if (req.query.components === undefined && req.query.group === undefined) return null;
-  const q = parse(targetQuery, { components: req.query.components, group: req.query.group });
-  if (!q.components?.length && !q.group) throw fieldError('components', 'lists no component ids; leave it out for every announcement');
+async function asked(req: Request, store: SnapshotStore) {
   const snap = await store.current();
-  const missing = [...(q.components ?? []), ...(q.group ? [q.group] : [])].filter((id) => !snap.components.some((c) => c.id === id));
-  if (missing.length) throw new DomainError('not_found', 'component_not_found', `Unknown component: ${missing.join(', ')}`, { ids: missing });
-  if (q.group && !snap.components.find((c) => c.id === q.group)!.group) throw ruleBroken('not_a_group', 'group must be a component group; use components= for a component', { field: 'group' });
-  const wanted = resolveFilter(q.components ?? [], q.group, snap.components);
-  return store.derived(`announcements?${wanted.join(',')}`, async (s) =>
-    cached(JSON.stringify({ announcements: filterAnnouncements(s.announcements, s.announcementTargets, wanted), generated_at: s.builtAt.toISOString(), filter: { components: wanted } }), 'application/json; charset=utf-8'),
-  );
+  const request = readAnnouncementRequest({ components: req.query.components, group: req.query.group, include: req.query.include }, snap);
+  if (!request) return null;
+  return store.derived(`announcements?${requestKey(request)}`, async (s) => cached(JSON.stringify(presentAnnouncements(s, viewOf(request, s))), 'application/json; charset=utf-8'));
 }
 
 export const V2_PATHS = [
@@ -59,7 +43,7 @@ export function publicApiRoutes(_deps: AppDeps, store: SnapshotStore): Router {
   for (const path of paths) {
     r.options(path, preflight);
     r.get(path, async (req, res) => {
-      const filtered = path === ANNOUNCEMENTS ? await targeted(req, store) : null;
+      const filtered = path === ANNOUNCEMENTS ? await asked(req, store) : null;
       if (filtered) return sendCached(req, res, filtered, API_POLICY);
       const p = await store.preparedResponse(path);
       if (!p) throw notFound('Resource');
