@@ -143,7 +143,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/sla-policy/confirm': { body: 'none' },
   'POST /console/sla-policy/next-update': { body: 'form', fields: Object.fromEntries(['1', '2', '3', '4'].map((s) => [`next_update_sev${s}`, fc.oneof(fc.constant(''), fc.constantFrom('30m', '4h', '8d', 'soon'))])) },
   'POST /console/checklist/dismiss': { body: 'none' },
-  'POST /console/incidents': { body: 'form', fields: { title, severity: sevString, message: text, note: text, reported_at: localTime, custom_tweet: title, ...incidentConsole }, dynamic: componentField },
+  'POST /console/incidents': { body: 'form', fields: { title, severity: sevString, message: text, note: text, reported_at: localTime, custom_tweet: title, next_update: fc.constantFrom('', '30m', '8d', 'soon'), ...incidentConsole }, dynamic: componentField },
   'POST /console/incidents/:id/updates': { body: 'form', fields: { status: fc.constantFrom(...incidentStatuses), message: text, reopen: checkbox, custom_tweet: title, skip_twitter: checkbox, next_update: fc.constantFrom('', '30m', '8d', 'soon'), ...incidentConsole }, dynamic: componentField },
   'POST /console/incidents/:id/milestones': { body: 'form', fields: { milestone: fc.constantFrom(...milestones), at: localTime } },
   'POST /console/incidents/:id/severity': { body: 'form', fields: { severity: sevString } },

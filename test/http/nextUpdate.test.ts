@@ -158,4 +158,22 @@ describe('"next update by" commitments: API and policy', () => {
     expect(dflt.status).to.equal(303);
     expect((await api.get(`/api/v1/incidents/${inc.id}`)).body.next_update_at).to.equal(at(60));
   });
+
+  it('the console new-incident form takes "next update within" too, with the severity defaults as hint', async () => {
+    const { c } = await signInAs(s.baseUrl, 'regular');
+    const form = await c.get('/console/incidents/new', html);
+    expect(form.text).to.include('name="next_update"').and.include('severity 1: 30m · severity 2: 1h · severity 3: 4h · severity 4: no promise');
+    const filed = async (fields: Record<string, string>) => c.form('/console/incidents', { title: 'Checkout failing', severity: '2', message: 'Looking into it.', ...fields }, '/console/incidents/new');
+    const bad = await filed({ next_update: 'soon' });
+    expect(bad.status).to.equal(400);
+    expect(bad.text).to.include('Next update within').and.include('aria-invalid="true"').and.include('value="soon"');
+    expect((await filed({ next_update: '8d' })).text).to.include('must be whole minutes from 1m to 7d, or blank for the default');
+    const latest = async () => (await api.get('/api/v1/incidents?limit=1')).body.incidents[0];
+    const explicit = await filed({ next_update: '1h 30m' });
+    expect(explicit.status, explicit.text).to.equal(303);
+    expect((await latest()).next_update_at).to.equal(at(90));
+    s.clock.set(at(1));
+    expect((await filed({ next_update: '' })).status).to.equal(303);
+    expect((await latest()).next_update_at, 'blank = the severity 2 default, 60 minutes').to.equal(at(61));
+  });
 });

@@ -47,8 +47,8 @@ const nextUpdateBox = z
   });
 
 export const createForm = z
-  .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional(), custom_tweet: tweetBox })
-  .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet), custom_tweet: f.custom_tweet }));
+  .object({ title: titleField, severity, message: messageField, note: z.string().trim().max(10_000).optional(), reported_at: localDateTime.optional(), quiet: z.string().optional(), custom_tweet: tweetBox, next_update: nextUpdateBox })
+  .transform((f) => ({ title: f.title, severity: f.severity, message: f.message, note: f.note || undefined, reported_at: f.reported_at, deliver_notifications: !checkbox(f.quiet), custom_tweet: f.custom_tweet, ...(f.next_update !== undefined && { next_update_in: f.next_update }) }));
 
 export const updateForm = z
   .object({ status: z.enum(incidentStatuses), message: messageField, quiet: z.string().optional(), reopen: z.string().optional(), custom_tweet: tweetBox, skip_twitter: z.string().optional(), next_update: nextUpdateBox })

@@ -13,11 +13,13 @@ import { DEFAULT_FIX_MESSAGE, recordMilestone } from '../../../domain/incidents/
 import { SEVERITY_GUIDE } from '../../../domain/incidents/severityGuide.js';
 import { milestones } from '../../../domain/incidents/sla.js';
 import { getSlaPolicy } from '../../../domain/settings/slaPolicy.js';
+import { getCadencePolicy } from '../../../domain/settings/updateCadence.js';
 import { previewQuery, tweetPreview } from '../../../notify/tweetPreview.js';
 import { requireConsole } from '../../auth.js';
 import { ctxOf } from '../../context.js';
 import { redirectDone, type DoneKey } from '../../flash.js';
 import { checkbox, renderFormError } from '../../forms.js';
+import { formatDurationText } from '../../durationText.js';
 import { formatDuration } from '../../../presenters/durations.js';
 import { presentIncident } from '../../../presenters/incidents.js';
 import { MILESTONE_LABELS } from '../../../presenters/labels.js';
@@ -54,6 +56,7 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
 
   async function newPage(extra: Record<string, unknown> = {}) {
     const policy = await getSlaPolicy(db);
+    const cadence = await getCadencePolicy(db);
     const comps = (await listComponents(db)).filter((c) => !c.isGroup);
     return {
       title: 'File an incident',
@@ -63,6 +66,8 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
         checked: String(extra.severity ?? '') === String(g.severity),
       })),
       policyJson: JSON.stringify(policy),
+      // What a blank "Next update within" promises, in the notation the field takes.
+      nextUpdateDefaults: SEVERITY_GUIDE.map((g) => ({ severity: g.severity, text: cadence[`${g.severity}`] === null ? 'no promise' : formatDurationText(cadence[`${g.severity}`]! * 60_000) })),
       components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status, options: componentStatuses.map((s) => ({ value: s, selected: extra[`c.${c.id}`] === s })) })),
       statuses: componentStatuses,
       scripts: ['/public/js/incident-form.js', '/public/js/local-datetime.js'],
