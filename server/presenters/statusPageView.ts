@@ -60,6 +60,16 @@ export function maintenanceTimes(m: { scheduled_for: string | null; scheduled_un
 }
 
 /**
+ * A notice for some components stays on the public page (the page is public) but says whom it
+ * concerns: "Affects: Billing, Search". A group in its audience is named once, not with its members.
+ */
+function noticeView(n: Snap['announcements'][number], s: Snap) {
+  const ids = new Set(s.announcementTargets[n.id] ?? []);
+  const named = s.components.filter((c) => ids.has(c.id) && !(c.group_id && ids.has(c.group_id)));
+  return { ...n, affects: named.length ? `Affects: ${named.map((c) => c.name).join(', ')}` : null };
+}
+
+/**
  * The status page's view model: shared by the server-rendered page and the live push. `bars`: the
  * 90-day bars are rendered with the page only; the live push leaves a slot per component and the
  * browser keeps the bars it has (only today's cell changes during a day, pushed in `today`).
@@ -77,7 +87,7 @@ export function statusPageView(s: Snap, opts: { bars?: boolean } = {}) {
     groups,
     ungrouped: visible.filter((c) => !c.group && !c.group_id).map((c) => componentView(c, s, bars)),
     incidents: s.unresolved.map(incidentView),
-    notices: s.announcements.filter((a) => a.kind === 'notice'),
+    notices: s.announcements.filter((a) => a.kind === 'notice').map((n) => noticeView(n, s)),
     active: s.active.map(maintenanceView),
     upcoming: s.upcoming.map(maintenanceView),
     updatedAt: s.page.updated_at,

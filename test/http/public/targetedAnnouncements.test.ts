@@ -104,6 +104,25 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
     expect(listed).to.not.include('Bad');
   });
 
+  it('the public page keeps every notice, and a notice for some components says which ("Affects: …")', async () => {
+    await api.post('/api/v1/notices', { title: 'Billing and Search notice', body: 'x', level: 'info', components: [search.id, billing.id] });
+    await settle();
+    /** Each notice card on a rendered page: its title and its "Affects" line (null = page-wide). */
+    const cards = (html: string) =>
+      Object.fromEntries([...html.matchAll(/<article class="card notice[^"]*"><h3>([^<]*)<\/h3>(?:<p class="affects">([^<]*)<\/p>)?/g)].map((m) => [m[1], m[2] ?? null]));
+    const expected = {
+      'Page-wide notice': null,
+      'Invoices notice': 'Affects: Invoices',
+      'Payments notice': 'Affects: Payments', // the group, not its members again
+      'Billing and Search notice': 'Affects: Billing, Search',
+    };
+    const page = await anon().get('/', { accept: 'text/html' });
+    expect(cards(page.text)).to.deep.equal(expected);
+    // The live fragment (pushed and polled) shows the same.
+    const live = await anon().get('/live/status', { accept: 'text/html' });
+    expect(cards(live.text)).to.deep.equal(expected);
+  });
+
   describe('live: each socket subscribes with its filter and receives only what concerns it', () => {
     const sockets: Socket[] = [];
     afterEach(() => sockets.splice(0).forEach((x) => x.close()));
