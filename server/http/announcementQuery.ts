@@ -34,9 +34,14 @@ const querySchema = z.object({
     .optional(),
 });
 
+type Raw = { components?: unknown; group?: unknown; include?: unknown };
+
+/** No filter and no include: the plain answer (no snapshot needed to tell). */
+export const asksNothing = (raw: Raw) => raw.components === undefined && raw.group === undefined && raw.include === undefined;
+
 /** The request in `raw` (query string or handshake auth), or null when it asks nothing (the plain answer). */
-export function readAnnouncementRequest(raw: { components?: unknown; group?: unknown; include?: unknown }, snap: Pick<PublicSnapshot, 'components'>): AnnouncementRequest | null {
-  if (raw.components === undefined && raw.group === undefined && raw.include === undefined) return null;
+export function readAnnouncementRequest(raw: Raw, snap: Pick<PublicSnapshot, 'components'>): AnnouncementRequest | null {
+  if (asksNothing(raw)) return null;
   const q = parse(querySchema, { components: raw.components, group: raw.group, include: raw.include });
   const filtering = raw.components !== undefined || raw.group !== undefined;
   if (filtering && !q.components?.length && !q.group) throw fieldError('components', 'lists no component ids; leave it out for every announcement');
@@ -68,8 +73,8 @@ export function viewOf(r: AnnouncementRequest | null, snap: Pick<PublicSnapshot,
 }
 
 /** A live subscriber's room key, from its handshake fields: the same checks as the query string. */
-export async function subscriptionKey(store: SnapshotStore, auth: { components?: unknown; group?: unknown; include?: unknown }): Promise<string> {
-  return requestKey(readAnnouncementRequest(auth, await store.current()));
+export async function subscriptionKey(store: SnapshotStore, auth: Raw): Promise<string> {
+  return asksNothing(auth) ? '' : requestKey(readAnnouncementRequest(auth, await store.current()));
 }
 
 const MAX_MEMO = 2000;

@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import type { AppDeps } from '../../../deps.js';
 import { notFound } from '../../../domain/errors.js';
 import { presentAnnouncements } from '../../../presenters/announcements.js';
-import { readAnnouncementRequest, requestKey, viewOf } from '../../announcementQuery.js';
+import { asksNothing, readAnnouncementRequest, requestKey, viewOf } from '../../announcementQuery.js';
 import { API_POLICY, preflight, sendCached, sendPrepared } from '../../publicResponse.js';
 import { cached, type SnapshotStore } from '../../snapshot/snapshotStore.js';
 
@@ -15,9 +15,9 @@ const ANNOUNCEMENTS = '/api/v1/announcements';
  * parameters (any other query string included) the plain answer is served as it always was.
  */
 async function asked(req: Request, store: SnapshotStore) {
-  const snap = await store.current();
-  const request = readAnnouncementRequest({ components: req.query.components, group: req.query.group, include: req.query.include }, snap);
-  if (!request) return null;
+  const raw = { components: req.query.components, group: req.query.group, include: req.query.include };
+  if (asksNothing(raw)) return null;
+  const request = readAnnouncementRequest(raw, await store.current())!;
   return store.derived(`announcements?${requestKey(request)}`, async (s) => cached(JSON.stringify(presentAnnouncements(s, viewOf(request, s))), 'application/json; charset=utf-8'));
 }
 
