@@ -67,7 +67,10 @@ export function incidentConsoleRoutes(deps: AppDeps): Router {
       })),
       policyJson: JSON.stringify(policy),
       // What a blank "Next update within" promises, in the notation the field takes.
-      nextUpdateDefaults: SEVERITY_GUIDE.map((g) => ({ severity: g.severity, text: cadence[`${g.severity}`] === null ? 'no promise' : formatDurationText(cadence[`${g.severity}`]! * 60_000) })),
+      nextUpdateDefaults: SEVERITY_GUIDE.map((g) => {
+        const minutes = cadence[`${g.severity}`];
+        return { severity: g.severity, text: minutes === null ? 'no promise' : formatDurationText(minutes * 60_000) };
+      }),
       components: comps.map((c) => ({ id: c.id, name: c.name, status: c.status, options: componentStatuses.map((s) => ({ value: s, selected: extra[`c.${c.id}`] === s })) })),
       statuses: componentStatuses,
       scripts: ['/public/js/incident-form.js', '/public/js/local-datetime.js'],
