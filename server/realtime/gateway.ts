@@ -7,6 +7,8 @@ import { resolveSession } from '../domain/access/resolveSession.js';
 import { SESSION_COOKIE } from '../http/auth.js';
 import { AnnouncementRooms, type AnnouncementPushes, type AnnouncementSubscriber } from './announcementRooms.js';
 
+const STATUS_ROOM = 'status';
+
 /**
  * socket.io pushes server → client only; every write goes over HTTP. The staff namespace requires
  * a console session cookie or an API token (`auth: { token }`).
@@ -24,6 +26,9 @@ export class RealtimeGateway {
     this.io = new Server(server, { serveClient: true, cors: { origin: '*' } });
     this.public = this.io.of('/public');
     this.public.on('connection', (socket) => {
+      // A banner sends `status: false`: it wants announcements only, not the status page's HTML.
+      if (socket.handshake.auth?.status === false) return;
+      void socket.join(STATUS_ROOM);
       if (this.publicStatus) socket.emit('status', this.publicStatus);
     });
     this.announcements = new AnnouncementRooms(this.public, subscribe);
@@ -59,7 +64,7 @@ export class RealtimeGateway {
    */
   publishStatus(status: unknown, announcements: AnnouncementPushes): void {
     this.publicStatus = status;
-    this.public.local.emit('status', status);
+    this.public.local.to(STATUS_ROOM).emit('status', status);
     this.announcements.publish(announcements);
   }
 

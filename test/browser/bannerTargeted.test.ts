@@ -41,9 +41,9 @@ describe('embeddable banner with data-components (targeted)', () => {
       const errors = pageErrors(page);
       const notFound: string[] = [];
       page.on('response', (r) => void (r.status() === 404 && notFound.push(new URL(r.url()).pathname)));
-      // Every announcements push the server sends this page: the filtering is the server's, not the script's.
+      // Everything the server pushes to this page: the filtering is the server's, not the script's.
       const frames: string[] = [];
-      page.on('websocket', (ws) => ws.on('framereceived', (f) => void (String(f.payload).includes('["announcements"') && frames.push(String(f.payload)))));
+      page.on('websocket', (ws) => ws.on('framereceived', (f) => void frames.push(String(f.payload))));
       await page.goto(site.origin + '/');
       await item(page, 'Billing down').waitFor({ timeout: 5_000 });
       await item(page, 'Page-wide notice').waitFor({ timeout: 5_000 });
@@ -63,6 +63,7 @@ describe('embeddable banner with data-components (targeted)', () => {
       expect(await item(page, 'Search down now').count(), 'a push about another component is filtered out').to.equal(0);
       expect(frames.some((f) => f.includes('Billing API errors')), 'the push came over the socket').to.equal(true);
       expect(frames.filter((f) => /Search (down now|slow|notice)/.test(f)), 'the server sent nothing about Search').to.deep.equal([]);
+      expect(frames.filter((f) => f.includes('["status"')), 'no status page pushes to a banner').to.deep.equal([]);
       expect(await item(page, 'Search slow').count()).to.equal(0);
       expect(await host(page).getAttribute('data-count')).to.equal('3');
       // The static host site has no favicon; nothing else may fail.

@@ -38,9 +38,14 @@ function loadSocketIo(cb) {
 function connect() {
   loadSocketIo(function (io) {
     if (!io) return startPolling();
+    // Our filter, and no status page pushes (we show announcements only).
+    var auth = { status: false };
+    for (var field in SUBSCRIPTION) {
+      if (Object.prototype.hasOwnProperty.call(SUBSCRIPTION, field)) auth[field] = SUBSCRIPTION[field];
+    }
     var socket;
     try {
-      socket = io(ORIGIN + '/public', { transports: ['websocket'], reconnectionDelayMax: 30000, auth: SUBSCRIPTION });
+      socket = io(ORIGIN + '/public', { transports: ['websocket'], reconnectionDelayMax: 30000, auth: auth });
     } catch (e) {
       return startPolling();
     }

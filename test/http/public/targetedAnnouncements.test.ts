@@ -127,11 +127,13 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
     const sockets: Socket[] = [];
     afterEach(() => sockets.splice(0).forEach((x) => x.close()));
     /** A real socket.io client with `auth` as the banner sends it; every push it receives is kept. */
-    const subscriber = (auth: Record<string, string> = {}) => {
+    const subscriber = (auth: Record<string, string | boolean> = {}) => {
       const sock = connect(`${s.baseUrl}/public`, { transports: ['websocket'], forceNew: true, reconnection: false, auth });
       sockets.push(sock);
       const pushes: any[] = [];
+      const statuses: any[] = [];
       sock.on('announcements', (m) => pushes.push(m));
+      sock.on('status', (m) => statuses.push(m));
       const ready = new Promise<void>((resolve, reject) => {
         sock.once('connect', () => resolve());
         sock.once('connect_error', reject);
@@ -144,7 +146,7 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
           if (seen) return resolve(seen);
           sock.on('announcements', (m) => hit(m) && resolve(m));
         });
-      return { sock, pushes, ready, showing };
+      return { sock, pushes, statuses, ready, showing };
     };
     const titlesOf = (m: any) => (m.announcements as { title: string }[]).map((a) => a.title).sort();
 
@@ -173,6 +175,17 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
       expect(pb).to.deep.equal({ seq: pb.seq, ...(await http('')) });
       expect(pb.announcements[0]).to.not.have.property('next_update_at');
       expect(pa.announcements.find((x: any) => x.title === 'Search slow')).to.have.property('next_update_at');
+    });
+
+    it('a banner (auth status: false) gets no status page pushes; the status page still does', async () => {
+      const banner = subscriber({ components: search.id, include: 'next_update', status: false });
+      const page = subscriber();
+      await Promise.all([banner.ready, page.ready]);
+      await api.post('/api/v1/incidents', { title: 'Search down', severity: 1, message: 'x', components: [{ id: search.id, status: 'major_outage' }] });
+      await settle();
+      await Promise.all([banner.showing('Search down'), page.showing('Search down')]);
+      expect(page.statuses.some((m) => m.html.includes('Search down'))).to.equal(true);
+      expect(banner.statuses).to.deep.equal([]);
     });
 
     it('one room per distinct filter, whatever the order of the ids; the room empties with its sockets', async () => {
