@@ -22,7 +22,7 @@ export const createBody = z.strictObject({
 
 export function tokenRoutes(deps: AppDeps): Router {
   const r = Router();
-  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE, breakGlassEmails: deps.config.SSO_BREAK_GLASS_EMAILS };
 
   // Exchanges staff credentials for a token; the same limits as the console login apply.
   r.post('/tokens', async (req, res) => {
