@@ -263,6 +263,7 @@ describe('OpenID Connect: the provider is down', () => {
       const pressed = await browser.get(`${PUBLIC}/console/login/oidc`);
       expect(pressed.status).to.equal(503);
       expect(pressed.text).to.include('identity provider cannot be reached');
+      expect(s.logs.text()).to.include('OpenID Connect discovery failed');
     } finally {
       await s.close();
     }

@@ -1,5 +1,6 @@
 import * as oidc from 'openid-client';
 import { isLoopbackUrl, type Config } from '../../config.js';
+import type { Logger } from '../../logger.js';
 import { unavailable } from '../../domain/errors.js';
 import type { ResponseRefusal } from '../../domain/sso/refuseIdentityResponse.js';
 import type { ExternalIdentity } from '../../domain/sso/signInWithIdentityProvider.js';
@@ -27,7 +28,10 @@ export class OidcClient {
   private discovered: Promise<oidc.Configuration> | null = null;
   readonly redirectUri: string;
 
-  constructor(private readonly config: Config) {
+  constructor(
+    private readonly config: Config,
+    private readonly logger: Logger,
+  ) {
     this.redirectUri = `${config.publicUrl}${CALLBACK_PATH}`;
   }
 
@@ -36,11 +40,10 @@ export class OidcClient {
     // Plain http only for an issuer on this machine (config.ts refuses it elsewhere). ID tokens are
     // also signature-checked against the provider's keys, not trusted on the strength of TLS alone.
     const execute = [oidc.enableNonRepudiationChecks, ...(isLoopbackUrl(issuer!) ? [oidc.allowInsecureRequests] : [])];
-    this.discovered ??= oidc.discovery(new URL(issuer!), clientId!, { client_secret: secret }, oidc.ClientSecretBasic(secret), { execute, timeout: 10 }).catch((err) => {
+    this.discovered ??= oidc.discovery(new URL(issuer!), clientId!, { client_secret: secret }, oidc.ClientSecretBasic(secret), { execute, timeout: 10 }).catch((err: unknown) => {
       this.discovered = null;
-      throw unavailable('sso_unavailable', 'Single sign-on is not available right now: the identity provider cannot be reached. Try again in a moment.', {
-        cause: err instanceof Error ? err.message : String(err),
-      });
+      this.logger.warn({ err, issuer }, 'OpenID Connect discovery failed');
+      throw unavailable('sso_unavailable', 'Single sign-on is not available right now: the identity provider cannot be reached. Try again in a moment.');
     });
     return this.discovered;
   }

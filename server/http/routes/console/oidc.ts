@@ -15,7 +15,7 @@ export function oidcRoutes(deps: AppDeps): Router {
   const r = Router();
   const provider = ssoProviders(deps.config).find((p) => p.id === 'oidc');
   if (!provider) return r;
-  const client = new OidcClient(deps.config);
+  const client = new OidcClient(deps.config, deps.logger);
   const secure = deps.config.publicUrl.startsWith('https://');
 
   r.get('/login/oidc', async (req, res) => {
