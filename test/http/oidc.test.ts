@@ -249,6 +249,21 @@ describe('OpenID Connect: ID tokens Beacon must refuse (a crafted provider on lo
   });
 });
 
+describe('OpenID Connect: bad callbacks are rate-limited like password sign-ins', () => {
+  it('past SIGN_IN_ATTEMPTS_PER_MINUTE from one address: 429, and no more audit entries', async () => {
+    const s = await startTestServer({ env: oidcEnv('http://127.0.0.1:9', { SIGN_IN_ATTEMPTS_PER_MINUTE: '3' }) });
+    try {
+      const browser = new RedirectFollower({ [PUBLIC]: s.baseUrl });
+      const statuses = [];
+      for (let i = 0; i < 5; i++) statuses.push((await browser.get(`${CALLBACK}?code=x&state=y`)).status);
+      expect(statuses).to.deep.equal([400, 400, 400, 429, 429]);
+      expect(await audits('sso.refused')).to.have.length(3);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('OpenID Connect: the provider is down', () => {
   it('the sign-in page still works; the button answers 503 with a clear message', async () => {
     const op = await FakeOpenIdProvider.start(OIDC_CLIENT.id);

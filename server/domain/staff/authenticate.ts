@@ -31,6 +31,15 @@ export interface SignInLimits {
   breakGlassEmails: readonly string[];
 }
 
+/** One sign-in attempt (password or identity provider) from a client address; past `attemptsPerMinute`, 429. */
+export async function countSignInAttempt(ctx: Ctx, clientAddress: string, attemptsPerMinute: number): Promise<void> {
+  const window = await hitWindow(ctx.db, `sign_in:${clientAddress}`, CLIENT_WINDOW_MS, ctx.now);
+  if (window.hits > attemptsPerMinute) {
+    const seconds = retryAfterSeconds(window, ctx.now);
+    throw rateLimited(`Too many sign-in attempts from your address. Try again in ${seconds} seconds.`, seconds);
+  }
+}
+
 /**
  * Checks e-mail + password under two limits (seed: login security):
  * - per client address, across accounts: `attemptsPerMinute`, so one machine cannot spray guesses
@@ -44,12 +53,7 @@ export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInL
   const email = input.email.trim().toLowerCase();
   const client = input.clientAddress;
 
-  const window = await hitWindow(ctx.db, `sign_in:${client}`, CLIENT_WINDOW_MS, ctx.now);
-  if (window.hits > limits.attemptsPerMinute) {
-    const seconds = retryAfterSeconds(window, ctx.now);
-    throw rateLimited(`Too many sign-in attempts from your address. Try again in ${seconds} seconds.`, seconds);
-  }
-
+  await countSignInAttempt(ctx, client, limits.attemptsPerMinute);
   await assertPasswordSignInAllowed(ctx, limits.breakGlassEmails, email);
 
   const key = and(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, client));

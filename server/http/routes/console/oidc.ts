@@ -1,8 +1,10 @@
 import { Router } from 'express';
 import type { AppDeps } from '../../../deps.js';
 import { ssoProviders } from '../../../domain/sso/providers.js';
+import { countSignInAttempt } from '../../../domain/staff/authenticate.js';
 import { refuseIdentityResponse } from '../../../domain/sso/refuseIdentityResponse.js';
 import { signInWithIdentityProvider } from '../../../domain/sso/signInWithIdentityProvider.js';
+import { clientAddress } from '../../clientAddress.js';
 import { openConsoleSession, safeNext } from '../../consoleSession.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
@@ -34,6 +36,8 @@ export function oidcRoutes(deps: AppDeps): Router {
     const pending = readOidcPending(req, deps.sessionSecret, ctx.now);
     clearOidcPending(res, secure);
     try {
+      // The same per-address ceiling as password sign-in: refusals are audited, so unlimited bad callbacks would flood the log.
+      await countSignInAttempt(ctx, clientAddress(req), deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE);
       if (!pending) await refuseIdentityResponse(ctx, 'oidc', 'state_invalid', 'no valid state cookie');
       // The URL the provider sent the browser to, as the redirect URI registered with it names it.
       const identity = await client.finish(new URL(`${deps.config.publicUrl}${req.originalUrl}`), pending!).catch((err) => {
