@@ -120,6 +120,19 @@ describe('policy "SSO enforced"', () => {
     expect((await new Client(s.baseUrl).post('/api/v1/tokens', { email: glass.email, password: PASSWORD, name: 'laptop' })).status).to.equal(201);
   });
 
+  it('is not in effect while no identity provider is configured (removing the provider locks nobody out)', async () => {
+    s = await startTestServer({ env: WITH_IDP });
+    const { c: admin } = await signInAs(s.baseUrl, 'admin');
+    const regular = await staff('regular');
+    await turnOn(admin);
+    expect((await passwordSignIn(regular.email)).status).to.equal(403);
+    await s.close();
+    s = await startTestServer();
+    expect((await passwordSignIn(regular.email)).status).to.equal(303);
+    const { c } = await signInAs(s.baseUrl, 'admin');
+    expect((await c.get('/console/users', html)).text).to.include('switched on but not in effect');
+  });
+
   it('a set-password or reset link does not sign in (nothing changes, the link stays usable) except for a break-glass admin', async () => {
     s = await startTestServer({ env: WITH_IDP });
     const { c: admin, who } = await signInAs(s.baseUrl, 'admin');

@@ -16,16 +16,24 @@ export async function ssoEnforced(db: Db | Executor): Promise<boolean> {
   return row?.value === true;
 }
 
+/** Who may still use a password under "SSO enforced", from configuration (see passwordPolicyOf in providers.ts). */
+export interface PasswordPolicy {
+  /** Without an identity provider the policy is not in effect: removing the provider must not lock everyone out. */
+  ssoConfigured: boolean;
+  /** Lower-case addresses of the break-glass admins (SSO_BREAK_GLASS_EMAILS). */
+  breakGlassEmails: readonly string[];
+}
+
 /**
  * Every password sign-in (console, API token, the sign-in after a set-password link) asks this first,
  * before the password is checked, so a refusal says nothing about whether the password was right.
- * Under "SSO enforced" only active admins whose address is in `breakGlassEmails` pass (they still go
+ * Under "SSO enforced" only active admins whose address is on the break-glass list pass (they still go
  * through their second factor); the refusal is one message for everyone and is audited.
  */
-export async function assertPasswordSignInAllowed(ctx: Ctx, breakGlassEmails: readonly string[], email: string): Promise<void> {
-  if (!(await ssoEnforced(ctx.db))) return;
+export async function assertPasswordSignInAllowed(ctx: Ctx, policy: PasswordPolicy, email: string): Promise<void> {
+  if (!policy.ssoConfigured || !(await ssoEnforced(ctx.db))) return;
   const address = email.trim().toLowerCase();
-  const [user] = breakGlassEmails.includes(address) ? await ctx.db.select().from(users).where(sql`lower(${users.email}) = ${address}`) : [];
+  const [user] = policy.breakGlassEmails.includes(address) ? await ctx.db.select().from(users).where(sql`lower(${users.email}) = ${address}`) : [];
   if (user?.active && user.role === 'admin') return;
   await inTransaction({ ...ctx, actor: null }, (t) =>
     recordAudit(t, { action: 'session.password_refused', subjectType: 'user', subjectId: null, after: { email: address, reason: 'sso_enforced' } }),

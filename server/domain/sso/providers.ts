@@ -1,4 +1,5 @@
 import type { Config } from '../../config.js';
+import type { PasswordPolicy } from './passwordSignInPolicy.js';
 import type { ExternalIdentity, IdentityPolicy } from './signInWithIdentityProvider.js';
 
 /** An identity provider this Beacon offers on its sign-in page. */
@@ -27,3 +28,6 @@ export function ssoProviders(config: Config): SsoProvider[] {
 
 /** True when people can sign in through at least one identity provider (the "SSO enforced" policy needs one). */
 export const ssoConfigured = (config: Config): boolean => ssoProviders(config).length > 0;
+
+/** What password sign-in needs to know under the "SSO enforced" policy. */
+export const passwordPolicyOf = (config: Config): PasswordPolicy => ({ ssoConfigured: ssoConfigured(config), breakGlassEmails: config.SSO_BREAK_GLASS_EMAILS });

@@ -4,7 +4,7 @@ import type { Ctx } from '../context.js';
 import { rateLimited, unauthenticated } from '../errors.js';
 import { hitWindow, retryAfterSeconds } from '../rateWindows.js';
 import { verifyPassword } from '../secrets.js';
-import { assertPasswordSignInAllowed } from '../sso/passwordSignInPolicy.js';
+import { assertPasswordSignInAllowed, type PasswordPolicy } from '../sso/passwordSignInPolicy.js';
 import { auditSignInFailure } from './auditSignInFailure.js';
 import { toActor } from './userPresenterFields.js';
 import type { Actor } from '../context.js';
@@ -27,8 +27,8 @@ export interface SignInInput {
 export interface SignInLimits {
   /** Attempts one client address may make per minute, across all accounts. */
   attemptsPerMinute: number;
-  /** Admins who may still use a password while "SSO enforced" is on (SSO_BREAK_GLASS_EMAILS). */
-  breakGlassEmails: readonly string[];
+  /** Who may still use a password while "SSO enforced" is on. */
+  passwordPolicy: PasswordPolicy;
 }
 
 /** One sign-in attempt (password or identity provider) from a client address; past `attemptsPerMinute`, 429. */
@@ -54,7 +54,7 @@ export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInL
   const client = input.clientAddress;
 
   await countSignInAttempt(ctx, client, limits.attemptsPerMinute);
-  await assertPasswordSignInAllowed(ctx, limits.breakGlassEmails, email);
+  await assertPasswordSignInAllowed(ctx, limits.passwordPolicy, email);
 
   const key = and(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, client));
   const [attempt] = await ctx.db.select().from(loginAttempts).where(key);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { endSession } from '../../../domain/access/endSession.js';
 import type { Actor } from '../../../domain/context.js';
+import { passwordPolicyOf } from '../../../domain/sso/providers.js';
 import { authenticate } from '../../../domain/staff/authenticate.js';
 import { completeSetup } from '../../../domain/staff/completeSetup.js';
 import { findOneTimeToken } from '../../../domain/staff/consumeOneTimeToken.js';
@@ -27,7 +28,7 @@ const setPasswordBody = z.object({ token: z.string().max(200), password: passwor
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
   const secure = deps.config.publicUrl.startsWith('https://');
-  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE, breakGlassEmails: deps.config.SSO_BREAK_GLASS_EMAILS };
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE, passwordPolicy: passwordPolicyOf(deps.config) };
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
     // With a second factor a password (or a reset link) opens only the code step, not a session.
@@ -91,7 +92,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     try {
       const input = parse(setPasswordBody, req.body);
       const ctx = ctxOf(deps, req);
-      const actor = await setPasswordFromLink(ctx, input, limits.breakGlassEmails);
+      const actor = await setPasswordFromLink(ctx, input, limits.passwordPolicy);
       await signIn(res, ctx, actor, '/console');
     } catch (err) {
       renderFormError(res, 'pages/set-password', err, { title: 'Choose your password', token: req.body?.token });
