@@ -41,6 +41,7 @@ import { incidentConsoleRoutes } from './http/routes/console/incidents.js';
 import { maintenanceConsoleRoutes } from './http/routes/console/maintenance.js';
 import { maintenanceWindowConsoleRoutes } from './http/routes/console/maintenanceWindows.js';
 import { sessionRoutes } from './http/routes/console/session.js';
+import { oidcRoutes } from './http/routes/console/oidc.js';
 import { passwordResetRoutes } from './http/routes/console/passwordReset.js';
 import { securityConsoleRoutes } from './http/routes/console/security.js';
 import { secondFactorRoutes } from './http/routes/console/secondFactor.js';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(flashMessage);
   consoleRouter.use(twoFactorGate(deps));
   consoleRouter.use(sessionRoutes(deps));
+  consoleRouter.use(oidcRoutes(deps));
   consoleRouter.use(secondFactorRoutes(deps));
   consoleRouter.use(passwordResetRoutes(deps));
   consoleRouter.use(securityConsoleRoutes(deps));

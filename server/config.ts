@@ -5,6 +5,9 @@ const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
+// "a.com, B.com" → ['a.com', 'b.com']: domains and addresses compare lower-case.
+const lowerList = z.string().transform((v) => v.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean));
+
 // One schema for every setting Beacon reads from the environment. Empty strings count as unset,
 // so `FOO=` in a .env file falls back to the default instead of failing validation.
 const schema = z.object({
@@ -61,7 +64,21 @@ const schema = z.object({
     .default('0 * * * *'),
   // A staff alert is raised once when the newest backup is older than this.
   BACKUP_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(100_000).default(120),
+  // OpenID Connect sign-in (README "Single sign-on"): any issuer found by discovery.
+  OIDC_ISSUER_URL: z.string().url('must be an absolute URL such as https://accounts.google.com').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_ALLOWED_DOMAINS: lowerList.default([]),
+  OIDC_LABEL: z.string().min(1).max(100).default('Sign in with single sign-on'),
+  // Just-in-time accounts (observer) for people no admin invited.
+  OIDC_CREATE_ACCOUNTS: bool.default(false),
+  // Admins who may still sign in with a password while the "SSO enforced" policy is on.
+  SSO_BREAK_GLASS_EMAILS: lowerList.default([]),
 });
+
+const OIDC_KEYS = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+/** Plain http is only for an issuer on this machine (a test or a local Keycloak); anywhere else tokens would cross the network in clear. */
+export const isLoopbackUrl = (url: string) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
@@ -86,6 +103,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (twitterSet.length && twitterSet.length < TWITTER_KEYS.length) {
     const missing = TWITTER_KEYS.filter((k) => !c[k]);
     throw new ConfigError(`Invalid configuration:\n  ${TWITTER_KEYS.join(', ')} must be set together (missing: ${missing.join(', ')})`);
+  }
+  const oidcSet = OIDC_KEYS.filter((k) => c[k]);
+  if (oidcSet.length && oidcSet.length < OIDC_KEYS.length) {
+    const missing = OIDC_KEYS.filter((k) => !c[k]);
+    throw new ConfigError(`Invalid configuration:\n  ${OIDC_KEYS.join(', ')} must be set together (missing: ${missing.join(', ')})`);
+  }
+  if (c.OIDC_ISSUER_URL && !c.OIDC_ISSUER_URL.startsWith('https://') && !isLoopbackUrl(c.OIDC_ISSUER_URL)) {
+    throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER_URL: must use https:// (plain http only for an issuer on 127.0.0.1 or localhost)');
   }
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');

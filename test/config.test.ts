@@ -35,12 +35,25 @@ describe('configuration', () => {
     [{ BACKUP_SCHEDULE: 'hourly' }, 'BACKUP_SCHEDULE'],
     [{ BACKUP_SCHEDULE: '0 25 * * *' }, 'BACKUP_SCHEDULE'],
     [{ BACKUP_PASSPHRASE: 'short' }, 'BACKUP_PASSPHRASE'],
+    [{ OIDC_ISSUER_URL: 'https://accounts.google.com' }, 'OIDC_CLIENT_ID'],
+    [{ OIDC_ISSUER_URL: 'http://idp.example.com', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }, 'OIDC_ISSUER_URL'],
+    [{ OIDC_CREATE_ACCOUNTS: 'sometimes' }, 'OIDC_CREATE_ACCOUNTS'],
   ];
   for (const [env, name] of bad) {
     it(`stops with a message naming ${name} for ${JSON.stringify(env)}`, () => {
       expect(() => loadConfig(env)).to.throw(ConfigError, name);
     });
   }
+
+  it('OpenID Connect: lists read lower-case, label and just-in-time accounts default; plain http only on loopback', () => {
+    const c = loadConfig({ OIDC_ISSUER_URL: 'https://accounts.google.com', OIDC_CLIENT_ID: 'id', OIDC_CLIENT_SECRET: 'secret', OIDC_ALLOWED_DOMAINS: ' Example.com, ,corp.example ', SSO_BREAK_GLASS_EMAILS: 'Root@Example.com' });
+    expect(c.OIDC_ALLOWED_DOMAINS).to.deep.equal(['example.com', 'corp.example']);
+    expect(c.SSO_BREAK_GLASS_EMAILS).to.deep.equal(['root@example.com']);
+    expect(c.OIDC_LABEL).to.equal('Sign in with single sign-on');
+    expect(c.OIDC_CREATE_ACCOUNTS).to.equal(false);
+    expect(loadConfig({}).OIDC_ALLOWED_DOMAINS).to.deep.equal([]);
+    expect(loadConfig({ OIDC_ISSUER_URL: 'http://localhost:8080/realms/staff', OIDC_CLIENT_ID: 'a', OIDC_CLIENT_SECRET: 'b' }).OIDC_ISSUER_URL).to.equal('http://localhost:8080/realms/staff');
+  });
 
   it('never echoes secret values in its message', () => {
     try {

@@ -167,6 +167,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/security/totp/confirm': { body: 'form', fields: { code: OTP } },
   'POST /console/security/totp/disable': { body: 'form', fields: { password, code: OTP } },
   'POST /console/users/policy/two-factor': { body: 'form', fields: { required: checkbox } },
+  'POST /console/users/policy/sso-enforced': { body: 'form', fields: { enforced: checkbox } },
   'POST /console/users/:id/reset-link': { body: 'none' },
   'POST /console/users/:id/remove-two-factor': { body: 'none' },
   'POST /console/users/:id/end-sessions': { body: 'none' },

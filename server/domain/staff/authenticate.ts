@@ -4,6 +4,7 @@ import type { Ctx } from '../context.js';
 import { rateLimited, unauthenticated } from '../errors.js';
 import { hitWindow, retryAfterSeconds } from '../rateWindows.js';
 import { verifyPassword } from '../secrets.js';
+import { assertPasswordSignInAllowed, type PasswordPolicy } from '../sso/passwordSignInPolicy.js';
 import { auditSignInFailure } from './auditSignInFailure.js';
 import { toActor } from './userPresenterFields.js';
 import type { Actor } from '../context.js';
@@ -26,6 +27,17 @@ export interface SignInInput {
 export interface SignInLimits {
   /** Attempts one client address may make per minute, across all accounts. */
   attemptsPerMinute: number;
+  /** Who may still use a password while "SSO enforced" is on. */
+  passwordPolicy: PasswordPolicy;
+}
+
+/** One sign-in attempt (password or identity provider) from a client address; past `attemptsPerMinute`, 429. */
+export async function countSignInAttempt(ctx: Ctx, clientAddress: string, attemptsPerMinute: number): Promise<void> {
+  const window = await hitWindow(ctx.db, `sign_in:${clientAddress}`, CLIENT_WINDOW_MS, ctx.now);
+  if (window.hits > attemptsPerMinute) {
+    const seconds = retryAfterSeconds(window, ctx.now);
+    throw rateLimited(`Too many sign-in attempts from your address. Try again in ${seconds} seconds.`, seconds);
+  }
 }
 
 /**
@@ -35,17 +47,14 @@ export interface SignInLimits {
  * - per (account, client address): five failures in a row lock that pair for 30 s. Keyed on the pair
  *   so wrong passwords sent from an attacker's address never lock the owner out of their own.
  * Both apply to unknown addresses exactly as to known ones, and the message never says whether an
- * address exists.
+ * address exists. Under the "SSO enforced" policy only break-glass admins get as far as the password.
  */
 export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInLimits): Promise<Actor> {
   const email = input.email.trim().toLowerCase();
   const client = input.clientAddress;
 
-  const window = await hitWindow(ctx.db, `sign_in:${client}`, CLIENT_WINDOW_MS, ctx.now);
-  if (window.hits > limits.attemptsPerMinute) {
-    const seconds = retryAfterSeconds(window, ctx.now);
-    throw rateLimited(`Too many sign-in attempts from your address. Try again in ${seconds} seconds.`, seconds);
-  }
+  await countSignInAttempt(ctx, client, limits.attemptsPerMinute);
+  await assertPasswordSignInAllowed(ctx, limits.passwordPolicy, email);
 
   const key = and(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, client));
   const [attempt] = await ctx.db.select().from(loginAttempts).where(key);

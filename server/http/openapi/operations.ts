@@ -50,7 +50,7 @@ const retried = z.looseObject({ delivery: z.looseObject({ id: z.number().int(), 
 
 /** Every staff route under /api/v1; test/http/openapiContract.test.ts fails when one is missing. */
 export const OPERATIONS: Operation[] = [
-  { method: 'post', path: '/tokens', summary: 'Create an API token from an e-mail and password', tag: 'Access', permission: 'none', body: tokensApi.createBody, responses: { 201: r.token.extend({ token: z.string() }) } },
+  { method: 'post', path: '/tokens', summary: 'Create an API token from an e-mail and password (while single sign-on is enforced: break-glass admins only, others get 403 `sso_enforced`)', tag: 'Access', permission: 'none', body: tokensApi.createBody, responses: { 201: r.token.extend({ token: z.string() }) } },
   { method: 'get', path: '/tokens', summary: 'List your tokens (admins: `all=1` for everyone’s)', tag: 'Access', permission: 'read', query: tokenQuery, responses: { 200: r.list('tokens', r.token) } },
   { method: 'delete', path: '/tokens/:id', summary: 'Revoke a token', tag: 'Access', permission: 'read', responses: { 200: r.token } },
   { method: 'get', path: '/me', summary: 'Who the token belongs to', tag: 'Access', permission: 'read', responses: { 200: z.looseObject({ user: r.actor }) } },

@@ -4,6 +4,7 @@ import type { AppDeps } from '../../../deps.js';
 import { createApiToken } from '../../../domain/access/createApiToken.js';
 import { listApiTokens } from '../../../domain/access/listApiTokens.js';
 import { revokeApiToken } from '../../../domain/access/revokeApiToken.js';
+import { passwordPolicyOf } from '../../../domain/sso/providers.js';
 import { authenticate } from '../../../domain/staff/authenticate.js';
 import { checkTokenSecondFactor } from '../../../domain/twoFactor/checkTokenSecondFactor.js';
 import { requireApi } from '../../auth.js';
@@ -22,7 +23,7 @@ export const createBody = z.strictObject({
 
 export function tokenRoutes(deps: AppDeps): Router {
   const r = Router();
-  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE, passwordPolicy: passwordPolicyOf(deps.config) };
 
   // Exchanges staff credentials for a token; the same limits as the console login apply.
   r.post('/tokens', async (req, res) => {

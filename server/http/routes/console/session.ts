@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { endSession } from '../../../domain/access/endSession.js';
 import type { Actor } from '../../../domain/context.js';
+import { passwordPolicyOf } from '../../../domain/sso/providers.js';
 import { authenticate } from '../../../domain/staff/authenticate.js';
 import { completeSetup } from '../../../domain/staff/completeSetup.js';
 import { findOneTimeToken } from '../../../domain/staff/consumeOneTimeToken.js';
@@ -13,6 +14,7 @@ import { readCookie, SESSION_COOKIE } from '../../auth.js';
 import { clientAddress } from '../../clientAddress.js';
 import { openConsoleSession, safeNext } from '../../consoleSession.js';
 import { setPendingSignIn } from '../../pendingSignIn.js';
+import { loginPageLocals } from '../../sso/loginPage.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { parse } from '../../validate.js';
@@ -26,7 +28,7 @@ const setPasswordBody = z.object({ token: z.string().max(200), password: passwor
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
   const secure = deps.config.publicUrl.startsWith('https://');
-  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE, passwordPolicy: passwordPolicyOf(deps.config) };
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
     // With a second factor a password (or a reset link) opens only the code step, not a session.
@@ -38,13 +40,13 @@ export function sessionRoutes(deps: AppDeps): Router {
     res.redirect(303, next);
   }
 
-  r.get('/login', (req, res) => {
+  r.get('/login', async (req, res) => {
     if (req.actor) return res.redirect(303, '/console');
-    res.render('pages/login', { title: 'Sign in', next: safeNext(req.query.next) });
+    res.render('pages/login', await loginPageLocals(deps, safeNext(req.query.next)));
   });
 
   r.post('/login', async (req, res) => {
-    const locals = { title: 'Sign in', email: req.body?.email, next: safeNext(req.body?.next) };
+    const locals = await loginPageLocals(deps, safeNext(req.body?.next), { email: req.body?.email });
     try {
       const input = parse(loginBody, req.body);
       const ctx = ctxOf(deps, req);
@@ -90,7 +92,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     try {
       const input = parse(setPasswordBody, req.body);
       const ctx = ctxOf(deps, req);
-      const actor = await setPasswordFromLink(ctx, input);
+      const actor = await setPasswordFromLink(ctx, input, limits.passwordPolicy);
       await signIn(res, ctx, actor, '/console');
     } catch (err) {
       renderFormError(res, 'pages/set-password', err, { title: 'Choose your password', token: req.body?.token });

@@ -10,6 +10,9 @@ import { issuePasswordResetLink } from '../../../domain/staff/issuePasswordReset
 import { resetUrlOf } from '../../../domain/staff/resetLinks.js';
 import { twoFactorRequired, usersWithSecondFactor } from '../../../domain/twoFactor/factorState.js';
 import { setTwoFactorPolicy } from '../../../domain/twoFactor/setTwoFactorPolicy.js';
+import { ssoEnforced } from '../../../domain/sso/passwordSignInPolicy.js';
+import { ssoConfigured } from '../../../domain/sso/providers.js';
+import { setSsoEnforced } from '../../../domain/sso/setSsoEnforced.js';
 import { removeSecondFactorOf } from '../../../domain/twoFactor/removeSecondFactorOf.js';
 import { createUser } from '../../../domain/staff/createUser.js';
 import { listUsers } from '../../../domain/staff/listUsers.js';
@@ -73,6 +76,7 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
       users: rows.map((u) => ({ ...presentUser(u, withFactor.has(u.id)), roleOptions: roles.map((role) => ({ role, selected: role === u.role })) })),
       inviteRoles: [...roles].reverse().map((role) => ({ role, label: ROLE_LABELS[role], selected: role === inviteRole })),
       twoFactorRequired: await twoFactorRequired(deps.database.db),
+      sso: { configured: ssoConfigured(deps.config), enforced: await ssoEnforced(deps.database.db), breakGlass: deps.config.SSO_BREAK_GLASS_EMAILS },
     };
   }
 
@@ -106,6 +110,15 @@ export function staffConsoleRoutes(deps: AppDeps): Router {
   r.post('/users/policy/two-factor', requireConsole('administer'), async (req, res) => {
     await setTwoFactorPolicy(ctxOf(deps, req), checkbox(req.body?.required));
     res.redirect(303, '/console/users');
+  });
+
+  r.post('/users/policy/sso-enforced', requireConsole('administer'), async (req, res) => {
+    try {
+      await setSsoEnforced(ctxOf(deps, req), checkbox(req.body?.enforced), { ssoConfigured: ssoConfigured(deps.config) });
+      res.redirect(303, '/console/users');
+    } catch (err) {
+      renderFormError(res, 'pages/users', err, await usersPage(req));
+    }
   });
 
   r.post('/users/:id/reset-link', requireConsole('administer'), async (req, res) => {
