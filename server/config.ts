@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { samlSettings, samlVars, type SamlSettings } from './samlConfig.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -61,11 +62,13 @@ const schema = z.object({
     .default('0 * * * *'),
   // A staff alert is raised once when the newest backup is older than this.
   BACKUP_MAX_AGE_MINUTES: z.coerce.number().int().min(5).max(100_000).default(120),
+  // SAML single sign-on (README "Single sign-on"); its checks live in samlConfig.ts.
+  ...samlVars(bool.default(false)),
 });
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string };
+export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string; saml: SamlSettings | null };
 
 export class ConfigError extends Error {}
 
@@ -87,9 +90,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = TWITTER_KEYS.filter((k) => !c[k]);
     throw new ConfigError(`Invalid configuration:\n  ${TWITTER_KEYS.join(', ')} must be set together (missing: ${missing.join(', ')})`);
   }
+  const saml = samlSettings(c, (message) => new ConfigError(`Invalid configuration:\n  ${message}`));
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');
   // Next to the embedded database by default (a server-backed Beacon has DATA_DIR too).
   const backupDir = c.BACKUP_DIR ?? `${c.DATA_DIR.replace(/\/+$/, '')}/backups`;
-  return { ...c, publicUrl, backupDir };
+  return { ...c, publicUrl, backupDir, saml };
 }
