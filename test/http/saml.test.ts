@@ -286,6 +286,19 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
     expect((await c.get('/console', html)).status).to.equal(200);
   });
 
+  it('counts starts and answers toward the per-address sign-in limit (429)', async () => {
+    await serve({ SIGN_IN_ATTEMPTS_PER_MINUTE: '3' });
+    idp.shape = TestSamlIdp.defaultShape((await staff('regular')).email);
+    const c = new Client(s.baseUrl);
+    const fields = await throughIdp(c); // 1
+    expect((await c.get('/console/login/saml', html)).status).to.equal(303); // 2
+    expect((await postAcs(c, fields)).status).to.equal(303); // 3
+    const refused = await c.get('/console/login/saml', html);
+    expect(refused.status).to.equal(429);
+    expect(refused.headers.get('retry-after')).to.match(/^\d+$/);
+    expect((await postAcs(new Client(s.baseUrl), { SAMLResponse: 'x' })).status).to.equal(429);
+  });
+
   it('follows only console paths from RelayState', async () => {
     await serve();
     idp.shape = TestSamlIdp.defaultShape((await staff('regular')).email);

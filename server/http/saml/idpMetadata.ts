@@ -22,12 +22,12 @@ const MAX_BYTES = 1_000_000;
 const REFRESH_MS = 60 * 60_000;
 const RETRY_MS = 60_000;
 
-/** Strict XML: a parse warning or error is a failure, not a half-read document. */
+/** Strict XML: a parse error is a failure, not a half-read document (warnings pass, as in node-saml). */
 export function parseXml(text: string) {
   const fail = (msg: string) => {
     throw new Error(`not well-formed XML: ${msg.split('\n')[0]}`);
   };
-  return new DOMParser({ errorHandler: { warning: fail, error: fail, fatalError: fail } }).parseFromString(text, 'text/xml');
+  return new DOMParser({ errorHandler: { error: fail, fatalError: fail } }).parseFromString(text, 'text/xml');
 }
 
 const children = (parent: Element, ns: string, name: string): Element[] => Array.from(parent.getElementsByTagNameNS(ns, name));

@@ -1,7 +1,9 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { AppDeps } from '../../../deps.js';
+import { countSsoAttempt } from '../../../domain/sso/countSsoAttempt.js';
 import { refuseSignIn } from '../../../domain/sso/refuseSignIn.js';
 import { signInWithIdentityProvider } from '../../../domain/sso/signInWithIdentityProvider.js';
+import { clientAddress } from '../../clientAddress.js';
 import { openConsoleSession, safeNext } from '../../consoleSession.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
@@ -26,11 +28,14 @@ export function samlRoutes(deps: AppDeps, sp: SamlServiceProvider | null): Route
   const r = Router();
   if (!sp) return r;
   const policy = { allowedDomains: sp.settings.allowedDomains, createAccounts: sp.settings.createAccounts };
+  const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE };
 
   r.get('/login/saml', async (req, res) => {
     const next = safeNext(req.query.next);
     try {
-      res.redirect(303, await sp.authorizeUrl(ctxOf(deps, req), next));
+      const ctx = ctxOf(deps, req);
+      await countSsoAttempt(ctx, clientAddress(req), limits);
+      res.redirect(303, await sp.authorizeUrl(ctx, next));
     } catch (err) {
       renderFormError(res, 'pages/login', err, { title: 'Sign in', next });
     }
@@ -42,6 +47,7 @@ export function samlRoutes(deps: AppDeps, sp: SamlServiceProvider | null): Route
     const ctx = ctxOf(deps, req);
     const next = safeNext(req.body?.RelayState);
     try {
+      await countSsoAttempt(ctx, clientAddress(req), limits);
       if (res.locals.samlTooLarge) throw new SamlRefused('oversized');
       const identity = await sp.verify(ctx, req.body);
       const actor = await signInWithIdentityProvider(ctx, identity, policy);
