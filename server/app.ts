@@ -59,6 +59,9 @@ import { BackupJobs } from './backup/backupJobs.js';
 import { exportRoutes } from './http/routes/api/export.js';
 import { dataConsoleRoutes, IMPORT_BODY_LIMIT, importFormParser } from './http/routes/console/data.js';
 import { importRoutes } from './http/routes/api/import.js';
+import { samlAcsBody, samlRoutes } from './http/routes/console/saml.js';
+import { samlMetadataRoutes } from './http/routes/public/samlMetadata.js';
+import { SAML_ACS_PATH, SamlServiceProvider } from './http/saml/samlServiceProvider.js';
 
 export { ROOT };
 
@@ -78,6 +81,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.set('view engine', 'hbs');
   app.set('views', path.join(ROOT, 'views'));
   app.locals.pageName = deps.config.PAGE_NAME;
+  const saml = deps.config.saml ? new SamlServiceProvider(deps, deps.config.saml) : null;
 
   app.use(
     pinoHttp({
@@ -143,13 +147,17 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   const secureCookies = deps.config.publicUrl.startsWith('https://');
   const consoleRouter = express.Router();
   consoleRouter.use('/import/statuspage', importFormParser);
+  const samlAcs = SAML_ACS_PATH.slice('/console'.length);
+  consoleRouter.use(samlAcs, samlAcsBody);
   consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   consoleRouter.use(sessionAuth(deps));
-  consoleRouter.use(csrf(deps.sessionSecret, secureCookies));
+  // The SAML ACS is posted cross-site by the IdP; the signed assertion is its proof (routes/console/saml.ts).
+  consoleRouter.use(csrf(deps.sessionSecret, secureCookies, new Set([samlAcs])));
   consoleRouter.use(flashMessage);
   consoleRouter.use(twoFactorGate(deps));
   consoleRouter.use(sessionRoutes(deps));
   consoleRouter.use(oidcRoutes(deps));
+  consoleRouter.use(samlRoutes(deps, saml));
   consoleRouter.use(secondFactorRoutes(deps));
   consoleRouter.use(passwordResetRoutes(deps));
   consoleRouter.use(securityConsoleRoutes(deps));
@@ -168,6 +176,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(dashboardRoutes(deps));
   app.use('/console', consoleRouter);
 
+  app.use(samlMetadataRoutes(saml));
   app.use(calendarRoutes(deps));
   app.use(embedRoutes(deps));
   app.use(feedRoutes(deps, snapshot));

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { samlSettings, samlVars, type SamlSettings } from './samlConfig.js';
 
 const bool = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -74,6 +75,8 @@ const schema = z.object({
   OIDC_CREATE_ACCOUNTS: bool.default(false),
   // Admins who may still sign in with a password while the "SSO enforced" policy is on.
   SSO_BREAK_GLASS_EMAILS: lowerList.default([]),
+  // SAML single sign-on (README "Single sign-on"); its checks live in samlConfig.ts.
+  ...samlVars(bool.default(false)),
 });
 
 const OIDC_KEYS = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
@@ -82,7 +85,7 @@ export const isLoopbackUrl = (url: string) => ['127.0.0.1', 'localhost', '[::1]'
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string };
+export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string; saml: SamlSettings | null };
 
 export class ConfigError extends Error {}
 
@@ -112,9 +115,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (c.OIDC_ISSUER_URL && !c.OIDC_ISSUER_URL.startsWith('https://') && !isLoopbackUrl(c.OIDC_ISSUER_URL)) {
     throw new ConfigError('Invalid configuration:\n  OIDC_ISSUER_URL: must use https:// (plain http only for an issuer on 127.0.0.1 or localhost)');
   }
+  const saml = samlSettings(c, (message) => new ConfigError(`Invalid configuration:\n  ${message}`));
   const host = c.HOST === '0.0.0.0' || c.HOST === '::' ? '127.0.0.1' : c.HOST;
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');
   // Next to the embedded database by default (a server-backed Beacon has DATA_DIR too).
   const backupDir = c.BACKUP_DIR ?? `${c.DATA_DIR.replace(/\/+$/, '')}/backups`;
-  return { ...c, publicUrl, backupDir };
+  return { ...c, publicUrl, backupDir, saml };
 }

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../server/config.js';
+import { selfSignedCert } from './support/samlIdp.js';
 
 describe('configuration', () => {
   it('has working defaults', () => {
@@ -61,6 +62,36 @@ describe('configuration', () => {
       expect.fail('should throw');
     } catch (e) {
       expect((e as Error).message).not.to.include('tiny-secret');
+    }
+  });
+
+  describe('SAML single sign-on', () => {
+    const keys = selfSignedCert('config-test');
+    const manual = { SAML_IDP_ENTITY_ID: 'https://idp.example.com', SAML_IDP_SSO_URL: 'https://idp.example.com/sso', SAML_IDP_CERT: keys.cert };
+
+    it('is off unless an IdP is named; named by metadata URL or by entity id + SSO URL + certificate', () => {
+      expect(loadConfig({}).saml).to.equal(null);
+      const byMetadata = loadConfig({ SAML_IDP_METADATA_URL: 'https://idp.example.com/metadata' }).saml!;
+      expect(byMetadata).to.deep.include({ idp: { metadataUrl: 'https://idp.example.com/metadata' }, label: 'Sign in with SAML', allowedDomains: [], createAccounts: false, emailAttribute: null, spSigning: null });
+      // One-line .env files write the PEM's newlines as \n.
+      const byHand = loadConfig({ ...manual, SAML_IDP_CERT: keys.cert.trim().replace(/\n/g, '\\n'), SAML_ALLOWED_DOMAINS: ' Example.com, example.org ', SAML_CREATE_ACCOUNTS: 'true' }).saml!;
+      expect(byHand.idp).to.deep.equal({ entityId: 'https://idp.example.com', ssoUrl: 'https://idp.example.com/sso', certs: [keys.cert.trim()] });
+      expect(byHand.allowedDomains).to.deep.equal(['example.com', 'example.org']);
+      expect(byHand.createAccounts).to.equal(true);
+    });
+
+    const badSaml: Array<[Record<string, string>, string]> = [
+      [{ SAML_IDP_ENTITY_ID: 'https://idp.example.com' }, 'SAML_IDP_SSO_URL, SAML_IDP_CERT'],
+      [{ ...manual, SAML_IDP_METADATA_URL: 'https://idp.example.com/metadata' }, 'set one'],
+      [{ ...manual, SAML_IDP_CERT: 'not a certificate' }, 'SAML_IDP_CERT'],
+      [{ SAML_IDP_METADATA_URL: 'idp.example.com/metadata' }, 'SAML_IDP_METADATA_URL'],
+      [{ ...manual, SAML_ALLOWED_DOMAINS: 'example.com, not a domain' }, 'SAML_ALLOWED_DOMAINS'],
+      [{ ...manual, SAML_SP_PRIVATE_KEY: keys.privateKey }, 'SAML_SP_CERT'],
+    ];
+    for (const [env, expected] of badSaml) {
+      it(`stops with a message naming ${expected} for ${Object.keys(env).join(', ')}`, () => {
+        expect(() => loadConfig(env)).to.throw(ConfigError, expected);
+      });
     }
   });
 });

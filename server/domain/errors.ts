@@ -1,5 +1,5 @@
 // Typed domain errors; server/http/errors.ts maps them to HTTP in one place.
-export type ErrorKind = 'invalid' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rule' | 'rate_limited' | 'unavailable';
+export type ErrorKind = 'invalid' | 'too_large' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rule' | 'rate_limited' | 'unavailable';
 
 export class DomainError extends Error {
   constructor(

@@ -10,8 +10,11 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * Synchroniser tokens for console forms: the token is an HMAC of the session (or, before login, of a
  * random pre-session cookie) so it cannot be forged cross-site or reused for another session.
+ * `exemptPaths` are posts that arrive cross-site by design and carry their own proof instead (the
+ * SAML ACS: an IdP-signed assertion answering a request this Beacon sent); they still get a token
+ * for the page they render.
  */
-export function csrf(secret: string, secureCookies: boolean): RequestHandler {
+export function csrf(secret: string, secureCookies: boolean, exemptPaths: ReadonlySet<string> = new Set()): RequestHandler {
   const sign = (binding: string) => crypto.createHmac('sha256', secret).update(binding).digest('base64url');
   return (req, res, next) => {
     let binding: string;
@@ -30,7 +33,7 @@ export function csrf(secret: string, secureCookies: boolean): RequestHandler {
     }
     const expected = sign(binding);
     res.locals.csrfToken = expected;
-    if (!UNSAFE.has(req.method)) return next();
+    if (!UNSAFE.has(req.method) || exemptPaths.has(req.path)) return next();
     const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : req.get('x-csrf-token') ?? '';
     const a = Buffer.from(sent);
     const b = Buffer.from(expected);

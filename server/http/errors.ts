@@ -4,6 +4,7 @@ import { fieldLabel, fieldSentence } from '../presenters/fieldLabels.js';
 
 export const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
+  too_large: 413,
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,

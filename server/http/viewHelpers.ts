@@ -10,4 +10,6 @@ export const helpers = {
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
   not: (v: unknown) => !v,
+  /** A value placed in a link's query string. */
+  urlParam: (v: unknown) => encodeURIComponent(typeof v === 'string' ? v : ''),
 };

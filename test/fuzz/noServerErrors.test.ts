@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { fullPathOf } from '../../server/http/fastPath.js';
+import { selfSignedCert } from '../support/samlIdp.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { requestArb, type FuzzRequest } from './requests.js';
 import { ROUTE_SPECS } from './routeSpecs.js';
@@ -21,8 +22,10 @@ describe('fuzz: no input produces a 500', function () {
   let s: TestServer;
   let routes: RouteInfo[];
   before(async () => {
-    // E-mail on (never delivered: the dispatcher is off in tests), so the sign-up routes are fuzzed past their 503.
-    s = await startTestServer({ env: { SMTP_URL: 'smtp://127.0.0.1:1' } });
+    // E-mail on (never delivered: the dispatcher is off in tests), so the sign-up routes are fuzzed past their 503;
+    // SAML on (an IdP that never answers), so its assertion consumer service is fuzzed too.
+    const idpCert = selfSignedCert('fuzz-idp').cert;
+    s = await startTestServer({ env: { SMTP_URL: 'smtp://127.0.0.1:1', SAML_IDP_ENTITY_ID: 'https://idp.example', SAML_IDP_SSO_URL: 'http://127.0.0.1:1/sso', SAML_IDP_CERT: idpCert } });
     routes = routesOf(fullPathOf(s.runtime.snapshot) as never);
   });
   after(() => s.close());

@@ -160,6 +160,7 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/webhooks/:id': { body: 'form', fields: { ...webhookForm, active: checkbox } },
   'POST /console/webhooks/:id/delete': { body: 'none' },
   'POST /console/webhooks/:id/test': { body: 'none' },
+  'POST /console/login/saml/acs': { body: 'form', fields: { SAMLResponse: fc.oneof(fc.base64String({ maxLength: 400 }), fc.string({ maxLength: 200 }).map((x) => Buffer.from(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">${x}</samlp:Response>`).toString('base64'))), RelayState: fc.constantFrom('/console', '//evil.example', 'https://evil.example') } },
   'POST /console/login/second-factor': { body: 'form', fields: { code: OTP, next: fc.constantFrom('/console', '//evil.example') } },
   'POST /console/forgot-password': { body: 'form', fields: { email: fc.oneof(email, ref('user_emails')) } },
   'POST /console/security/sessions/:id/end': { body: 'none' },

@@ -53,6 +53,24 @@ export const externalIdentities = pgTable(
   (t) => [primaryKey({ columns: [t.provider, t.subject] }), index('external_identities_user_idx').on(t.userId)],
 );
 
+/**
+ * SAML message ids with a lifetime, shared by every instance: the AuthnRequests Beacon sent (a response
+ * must answer one of them, once) and the assertions it accepted (never accepted twice).
+ */
+export const samlMessageIds = pgTable(
+  'saml_message_ids',
+  {
+    kind: text('kind', { enum: ['request', 'assertion'] }).notNull(),
+    id: text('id').notNull(),
+    /** The message's IssueInstant as it was written (node-saml compares it as text). */
+    issuedAt: text('issued_at').notNull(),
+    expiresAt: ts('expires_at').notNull(),
+    /** When a response answering this request arrived; a used request is not answered twice. */
+    usedAt: ts('used_at'),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.id] }), index('saml_message_ids_expires_at_idx').on(t.expiresAt)],
+);
+
 export const apiTokens = pgTable(
   'api_tokens',
   {

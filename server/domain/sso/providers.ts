@@ -23,6 +23,14 @@ export function ssoProviders(config: Config): SsoProvider[] {
       policy: { allowedDomains: config.OIDC_ALLOWED_DOMAINS, createAccounts: config.OIDC_CREATE_ACCOUNTS },
     });
   }
+  if (config.saml) {
+    providers.push({
+      id: 'saml',
+      label: config.saml.label,
+      startPath: '/console/login/saml',
+      policy: { allowedDomains: config.saml.allowedDomains, createAccounts: config.saml.createAccounts },
+    });
+  }
   return providers;
 }
 
