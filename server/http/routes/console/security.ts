@@ -10,6 +10,7 @@ import { disableTotp } from '../../../domain/twoFactor/disableTotp.js';
 import { totpStatus, twoFactorRequired } from '../../../domain/twoFactor/factorState.js';
 import { presentSession } from '../../../presenters/staff.js';
 import { requireConsole } from '../../auth.js';
+import { clientAddress } from '../../clientAddress.js';
 import { ctxOf } from '../../context.js';
 import { renderFormError } from '../../forms.js';
 import { parse, uuidParam } from '../../validate.js';
@@ -77,7 +78,7 @@ export function securityConsoleRoutes(deps: AppDeps): Router {
   r.post('/security/totp/disable', requireConsole('read'), async (req, res) => {
     try {
       const input = parse(z.object({ password: z.string().min(1, 'is required').max(256), code: codeField }), req.body);
-      await disableTotp(ctxOf(deps, req), deps.secretsKey, input);
+      await disableTotp(ctxOf(deps, req), deps.secretsKey, { ...input, clientAddress: clientAddress(req) });
       res.redirect(303, '/console/security?done=totp_removed');
     } catch (err) {
       renderFormError(res, 'pages/security', err, await securityPage(req));
