@@ -40,11 +40,11 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   r.get('/login', (req, res) => {
     if (req.actor) return res.redirect(303, '/console');
-    res.render('pages/login', { title: 'Sign in', next: safeNext(req.query.next) });
+    res.render('pages/login', { title: 'Sign in', next: safeNext(req.query.next), scripts: ['/public/js/passkeys.js'] });
   });
 
   r.post('/login', async (req, res) => {
-    const locals = { title: 'Sign in', email: req.body?.email, next: safeNext(req.body?.next) };
+    const locals = { title: 'Sign in', email: req.body?.email, next: safeNext(req.body?.next), scripts: ['/public/js/passkeys.js'] };
     try {
       const input = parse(loginBody, req.body);
       const ctx = ctxOf(deps, req);
