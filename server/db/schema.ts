@@ -5,3 +5,4 @@ export * from './schema/maintenance.js';
 export * from './schema/notices.js';
 export * from './schema/notifications.js';
 export * from './schema/privacy.js';
+export * from './schema/passkeys.js';

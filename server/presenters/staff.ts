@@ -45,6 +45,11 @@ export function presentAuditEntry(a: typeof auditLog.$inferSelect) {
 }
 
 /** A console session as its owner sees it; `current` marks the one making the request. */
+/** A passkey as its owner sees it on the Security page: a name and dates, never a key. */
+export function presentPasskey(p: { id: string; name: string; createdAt: Date; lastUsedAt: Date | null }) {
+  return { id: p.id, name: p.name, created_at: iso(p.createdAt), last_used_at: iso(p.lastUsedAt) };
+}
+
 export function presentSession(s: typeof sessions.$inferSelect, currentId?: string) {
   return {
     id: s.id,

@@ -62,6 +62,15 @@ export function pageErrors(page: Page): string[] {
   return errors;
 }
 
+/** A loopback port free right now (for a server whose address must be known before it starts). */
+export async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
 export interface StaticSite {
   origin: string;
   close(): Promise<void>;
@@ -100,14 +109,15 @@ export interface BrowserEnv {
 /**
  * The hooks every browser suite needs: one Chromium and one Beacon (fixed clock at `now`) per
  * suite, a fresh browser context and a regular staff member's API client per test. `bind` hands
- * the current objects to the suite's own variables after each hook; `opts.env` adds settings.
+ * the current objects to the suite's own variables after each hook; `opts.env` adds settings;
+ * `opts.port` fixes Beacon's port (for a PUBLIC_URL that must name it, as WebAuthn's origin does).
  */
-export function browserSuite(now: string, bind: (env: BrowserEnv) => void, opts: { env?: () => Record<string, string> } = {}): void {
+export function browserSuite(now: string, bind: (env: BrowserEnv) => void, opts: { env?: () => Record<string, string>; port?: () => number } = {}): void {
   const env = { context: null } as BrowserEnv;
   before(async () => {
     env.browser = await launchBrowser();
     // `opts.env` is read here, after the suite's own earlier `before` hooks (a loopback SMTP server…).
-    env.s = await startTestServer({ now, env: opts.env?.() });
+    env.s = await startTestServer({ now, env: opts.env?.(), port: opts.port?.() });
     bind(env);
   });
   after(async () => {

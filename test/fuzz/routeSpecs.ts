@@ -39,6 +39,17 @@ const componentList = fc.array(ref('components'), { maxLength: 4 });
 const localTime = fc.oneof(near.map((s) => s.slice(0, 16)), near);
 const hhmm = fc.constantFrom('22:00', '23:30', '01:00', '02:00', '00:00', '21:59');
 const ruleLines = fc.constantFrom('Tue 22:00-02:00 America/New_York\nSat 22:00-02:00 America/New_York', 'Sun 01:00-03:00 Europe/Berlin', 'Wed 10:00-11:00');
+// A passkey answer as the page's script posts it: readable JSON (signing no live challenge), or junk.
+const clientData = Buffer.from(JSON.stringify({ type: 'webauthn.get', challenge: 'bm90LWlzc3VlZA', origin: 'http://127.0.0.1' })).toString('base64url');
+const passkeyAnswer = fc.oneof(
+  fc.constantFrom(
+    JSON.stringify({ id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: clientData, authenticatorData: 'AAAA', signature: 'AAAA' } }),
+    JSON.stringify({ id: 'AAAA', rawId: 'AAAA', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: clientData, attestationObject: 'oA' } }),
+    '{"id":"x"}',
+    '',
+  ),
+  fc.string({ maxLength: 200 }),
+);
 const OTP = fc.oneof(fc.constantFrom('000000', '123456', ''), fc.string({ maxLength: 12 }));
 const sevString = fc.constantFrom('1', '2', '3', '4');
 const minutes = fc.oneof(fc.constant(''), fc.integer({ min: 1, max: 600 }).map(String));
@@ -162,11 +173,19 @@ export const ROUTE_SPECS: Record<string, RouteSpec> = {
   'POST /console/webhooks/:id/test': { body: 'none' },
   'POST /console/login/saml/acs': { body: 'form', fields: { SAMLResponse: fc.oneof(fc.base64String({ maxLength: 400 }), fc.string({ maxLength: 200 }).map((x) => Buffer.from(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">${x}</samlp:Response>`).toString('base64'))), RelayState: fc.constantFrom('/console', '//evil.example', 'https://evil.example') } },
   'POST /console/login/second-factor': { body: 'form', fields: { code: OTP, next: fc.constantFrom('/console', '//evil.example') } },
+  'POST /console/login/second-factor/passkey/options': { body: 'none' },
+  'POST /console/login/second-factor/passkey': { body: 'form', fields: { response: passkeyAnswer, next: fc.constantFrom('/console', '//evil.example') } },
+  'POST /console/login/passkey/options': { body: 'none' },
+  'POST /console/login/passkey': { body: 'form', fields: { response: passkeyAnswer, next: fc.constantFrom('/console', '//evil.example') } },
   'POST /console/forgot-password': { body: 'form', fields: { email: fc.oneof(email, ref('user_emails')) } },
   'POST /console/security/sessions/:id/end': { body: 'none' },
   'POST /console/security/totp/start': { body: 'none' },
   'POST /console/security/totp/confirm': { body: 'form', fields: { code: OTP } },
   'POST /console/security/totp/disable': { body: 'form', fields: { password, code: OTP } },
+  'POST /console/security/passkeys/options': { body: 'none' },
+  'POST /console/security/passkeys': { body: 'form', fields: { name: title, response: passkeyAnswer } },
+  'POST /console/security/passkeys/:id/rename': { body: 'form', fields: { name: title } },
+  'POST /console/security/passkeys/:id/remove': { body: 'form', fields: { confirm: checkbox } },
   'POST /console/users/policy/two-factor': { body: 'form', fields: { required: checkbox } },
   'POST /console/users/policy/sso-enforced': { body: 'form', fields: { enforced: checkbox } },
   'POST /console/users/:id/reset-link': { body: 'none' },
@@ -190,6 +209,7 @@ export const PARAM_TABLES: Record<string, string> = {
   maintenance: 'maintenances',
   webhooks: 'webhook_endpoints',
   sessions: 'sessions',
+  passkeys: 'passkeys',
 };
 
 /** Query parameters the read routes understand, for the read-route part of the fuzz. */

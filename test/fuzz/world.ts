@@ -26,8 +26,9 @@ interface Creds {
 // Failed sign-ins are recorded on purpose (the lock-out counts them), so those tables may change on a 401/429.
 // rate_windows: per-address sign-in and confirmation-mail counters count refused attempts on purpose.
 // saml_message_ids: a refused SAML response still uses up the request it answered.
-const REFUSAL_AUDITS = ['session.login_failed', 'session.locked', 'two_factor.failed', 'user.password_reset_requested', 'session.password_refused', 'sso.refused'];
-const MAY_CHANGE_ON_REFUSAL = /attempt|throttle|rate_windows|saml_message_ids/;
+// webauthn_challenges: a passkey challenge is spent by any answer to it, a refused one included.
+const REFUSAL_AUDITS = ['session.login_failed', 'session.locked', 'two_factor.failed', 'passkey.failed', 'user.password_reset_requested', 'session.password_refused', 'sso.refused'];
+const MAY_CHANGE_ON_REFUSAL = /attempt|throttle|rate_windows|saml_message_ids|webauthn_challenges/;
 
 /**
  * The system under fuzz: a running test server seeded with a few rows of every kind, staff

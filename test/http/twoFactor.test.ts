@@ -209,6 +209,24 @@ describe('two-factor sign-in (TOTP)', () => {
     expect(await actions(who.actor.id)).to.include('two_factor.removed');
   });
 
+  it('wrong passwords when turning it off count toward the lock-out, like wrong codes', async () => {
+    const { c, who } = await signInAs(s.baseUrl, 'regular');
+    const { secret } = await enrol(c);
+    s.clock.advance(30_000);
+    for (let i = 0; i < 5; i++) {
+      const bad = await c.form('/console/security/totp/disable', { password: 'wrong password', code: totpCode(secret, s.clock.now()) }, '/console/security');
+      expect(bad.status).to.equal(401);
+    }
+    const locked = await c.form('/console/security/totp/disable', { password: PASSWORD, code: totpCode(secret, s.clock.now()) }, '/console/security');
+    expect(locked.status).to.equal(429);
+    expect(await db().select().from(totpFactors)).to.have.length(1);
+    // The same lock closes the password step of sign-in from that address.
+    expect((await passwordStep(who.email)).res.status).to.equal(429);
+    const log = await actions(who.actor.id);
+    expect(log.filter((a) => a === 'session.login_failed')).to.have.length(5);
+    expect(log).to.include('session.locked');
+  });
+
   it('policy "two-factor required": people without a factor can only enrol until done', async () => {
     const { c: admin } = await signInAs(s.baseUrl, 'admin');
     const set = await admin.form('/console/users/policy/two-factor', { required: 'on' }, '/console/users');

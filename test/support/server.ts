@@ -37,7 +37,7 @@ export interface TestServer {
 }
 
 /** The real app on a loopback port, on the shared test database, with a clock the test controls. */
-export async function startTestServer(opts: { now?: string; env?: Record<string, string>; dispatchAfterWrite?: boolean; database?: Database } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { now?: string; env?: Record<string, string>; dispatchAfterWrite?: boolean; database?: Database; port?: number } = {}): Promise<TestServer> {
   const database = opts.database ?? (await testDatabase());
   const clock = new FixedClock(opts.now ?? '2026-11-29T12:00:00Z');
   const logs = new LogSink();
@@ -48,7 +48,7 @@ export async function startTestServer(opts: { now?: string; env?: Record<string,
   // Background loops stay off: tests drive the dispatcher and watchers by hand with the fixed clock.
   const runtime = createRuntime(deps, { dispatchAfterWrite: opts.dispatchAfterWrite ?? false, timers: false });
   const server = runtime.server;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   runtime.health.started = true; // background work is the test's to drive: start-up ends at listen
   const { port } = server.address() as AddressInfo;
   const full = http.createServer(fullPathOf(runtime.snapshot));

@@ -56,6 +56,17 @@ export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInL
   await countSignInAttempt(ctx, client, limits.attemptsPerMinute);
   await assertPasswordSignInAllowed(ctx, limits.passwordPolicy, email);
 
+  const actor = await checkPassword(ctx, email, input.password, client);
+  if (!actor) throw unauthenticated(BAD_CREDENTIALS, 'invalid_credentials');
+  return actor;
+}
+
+/**
+ * One password check under the (account, client address) lock-out: refuses while locked, clears
+ * the streak when right, counts (and audits) a failure when wrong. Null when wrong. Shared by sign-in
+ * and re-authentication (turning two-factor off), so a borrowed session cannot guess passwords either.
+ */
+export async function checkPassword(ctx: Ctx, email: string, password: string, client: string): Promise<Actor | null> {
   const key = and(eq(loginAttempts.email, email), eq(loginAttempts.clientAddress, client));
   const [attempt] = await ctx.db.select().from(loginAttempts).where(key);
   if (attempt?.lockedUntil && attempt.lockedUntil > ctx.now) {
@@ -64,7 +75,7 @@ export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInL
   }
 
   const [user] = await ctx.db.select().from(users).where(sql`lower(${users.email}) = ${email}`);
-  const ok = await verifyPassword(input.password, user?.passwordHash ?? null);
+  const ok = await verifyPassword(password, user?.passwordHash ?? null);
   if (ok && user?.active) {
     if (attempt) await ctx.db.delete(loginAttempts).where(key);
     return toActor(user);
@@ -84,5 +95,5 @@ export async function authenticate(ctx: Ctx, input: SignInInput, limits: SignInL
   await auditSignInFailure(ctx, { email, userId: user?.id ?? null, step: 'password', failures, lockedUntil });
   // Streaks are per (account, address): without this an attacker rotating addresses would grow the table forever.
   if (!attempt) await ctx.db.delete(loginAttempts).where(lt(loginAttempts.lastFailureAt, new Date(ctx.now.getTime() - FORGET_STREAK_MS)));
-  throw unauthenticated(BAD_CREDENTIALS, 'invalid_credentials');
+  return null;
 }

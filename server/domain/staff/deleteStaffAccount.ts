@@ -1,5 +1,5 @@
 import { and, eq, or, sql } from 'drizzle-orm';
-import { apiTokens, auditLog, externalIdentities, incidentEvents, incidents, loginAttempts, oneTimeTokens, sessions, users } from '../../db/schema.js';
+import { apiTokens, auditLog, externalIdentities, incidentEvents, incidents, loginAttempts, oneTimeTokens, passkeys, recoveryCodes, sessions, totpFactors, users, webauthnChallenges } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
 import { inTransaction, type Ctx } from '../context.js';
 import { notFound, ruleBroken } from '../errors.js';
@@ -14,7 +14,7 @@ export const FORMER_STAFF = 'former staff member';
 /**
  * An admin deletes a staff account: the name and e-mail are scrubbed (the row stays, so what the
  * person wrote — updates, notes, notices, maintenance — stays and reads "former staff member"),
- * sessions, tokens and one-time links are gone, and the audit trail keeps the actions with the
+ * sessions, tokens, one-time links and second factors (passkeys, TOTP) are gone, and the audit trail keeps the actions with the
  * person's name and address removed. Recorded in the deletion ledger with a keyed hash.
  */
 export async function deleteStaffAccount(ctx: Ctx, secret: string, id: string): Promise<void> {
@@ -38,6 +38,10 @@ async function scrubStaffAccount(tx: Executor, user: { id: string; email: string
   await tx.delete(apiTokens).where(eq(apiTokens.userId, id));
   await tx.delete(externalIdentities).where(eq(externalIdentities.userId, id));
   await tx.delete(oneTimeTokens).where(eq(oneTimeTokens.userId, id));
+  await tx.delete(passkeys).where(eq(passkeys.userId, id));
+  await tx.delete(webauthnChallenges).where(eq(webauthnChallenges.userId, id));
+  await tx.delete(totpFactors).where(eq(totpFactors.userId, id));
+  await tx.delete(recoveryCodes).where(eq(recoveryCodes.userId, id));
   await tx.delete(loginAttempts).where(eq(sql`lower(${loginAttempts.email})`, user.email.toLowerCase()));
   await tx
     .update(users)

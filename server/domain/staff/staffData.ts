@@ -1,11 +1,12 @@
 import { asc, desc, eq, or, and } from 'drizzle-orm';
 import type { Executor } from '../../db/client.js';
-import { apiTokens, auditLog, incidentEvents, incidentUpdates, incidents, maintenances, notices, sessions, users } from '../../db/schema.js';
+import { apiTokens, auditLog, incidentEvents, incidentUpdates, incidents, maintenances, notices, passkeys, sessions, users } from '../../db/schema.js';
 import { exportRecord } from '../export/exportKinds.js';
 import { notFound } from '../errors.js';
 
 /**
- * "Download my data" for staff: the profile, sessions and tokens (metadata only — never a hash),
+ * "Download my data" for staff: the profile, sessions, tokens and passkeys (metadata only — never a
+ * hash or a key),
  * audit entries by or about them, and what they wrote.
  */
 export async function staffData(db: Executor, userId: string, now: Date) {
@@ -17,6 +18,7 @@ export async function staffData(db: Executor, userId: string, now: Date) {
     profile: { id: user.id, email: user.email, name: user.name, role: user.role, active: user.active, created_at: user.createdAt.toISOString(), updated_at: user.updatedAt.toISOString() },
     sessions: rows(await db.select({ createdAt: sessions.createdAt, expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, userId)).orderBy(asc(sessions.createdAt))),
     api_tokens: rows(await db.select({ id: apiTokens.id, name: apiTokens.name, prefix: apiTokens.prefix, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt, revokedAt: apiTokens.revokedAt }).from(apiTokens).where(eq(apiTokens.userId, userId)).orderBy(asc(apiTokens.createdAt))),
+    passkeys: rows(await db.select({ id: passkeys.id, name: passkeys.name, createdAt: passkeys.createdAt, lastUsedAt: passkeys.lastUsedAt }).from(passkeys).where(eq(passkeys.userId, userId)).orderBy(asc(passkeys.createdAt))),
     audit_entries: rows(await db.select().from(auditLog).where(or(eq(auditLog.actorId, userId), and(eq(auditLog.subjectType, 'user'), eq(auditLog.subjectId, userId)))).orderBy(desc(auditLog.id))),
     wrote: {
       incident_updates: rows(await db.select().from(incidentUpdates).where(eq(incidentUpdates.authorId, userId)).orderBy(asc(incidentUpdates.createdAt))),

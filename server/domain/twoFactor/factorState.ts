@@ -1,15 +1,22 @@
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { recoveryCodes, settings, totpFactors } from '../../db/schema.js';
+import { passkeys, recoveryCodes, settings, totpFactors } from '../../db/schema.js';
 import { openSeed } from './beginTotpEnrolment.js';
 import { totpUri } from './totp.js';
 import type { Db, Executor } from '../../db/client.js';
 
 export const POLICY_KEY = 'two_factor_required';
 
-/** True when the person has a confirmed second factor. */
+/** Which factors a person has: a confirmed TOTP app and how many passkeys. */
+export async function factorsOf(db: Db | Executor, userId: string): Promise<{ totp: boolean; passkeys: number }> {
+  const [totp] = await db.select({ userId: totpFactors.userId }).from(totpFactors).where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.confirmedAt)));
+  const [{ n } = { n: 0 }] = await db.select({ n: sql<number>`count(*)::int` }).from(passkeys).where(eq(passkeys.userId, userId));
+  return { totp: Boolean(totp), passkeys: n };
+}
+
+/** True when the person has a second factor: a confirmed TOTP app or a passkey. */
 export async function hasSecondFactor(db: Db | Executor, userId: string): Promise<boolean> {
-  const [row] = await db.select({ userId: totpFactors.userId }).from(totpFactors).where(and(eq(totpFactors.userId, userId), isNotNull(totpFactors.confirmedAt)));
-  return Boolean(row);
+  const f = await factorsOf(db, userId);
+  return f.totp || f.passkeys > 0;
 }
 
 /** The admin policy "two-factor required for all staff". */
@@ -38,8 +45,9 @@ export async function totpStatus(db: Db, key: Buffer, actor: { id: string; email
   return { state: 'pending' as const, secret, uri: totpUri(secret, actor.email, issuer) };
 }
 
-/** Ids of everyone with a confirmed second factor (the Staff page and GET /api/v1/users show it). */
+/** Ids of everyone with a second factor (the Staff page and GET /api/v1/users show it). */
 export async function usersWithSecondFactor(db: Db): Promise<Set<string>> {
-  const rows = await db.select({ userId: totpFactors.userId }).from(totpFactors).where(isNotNull(totpFactors.confirmedAt));
-  return new Set(rows.map((r) => r.userId));
+  const totp = await db.select({ userId: totpFactors.userId }).from(totpFactors).where(isNotNull(totpFactors.confirmedAt));
+  const keys = await db.selectDistinct({ userId: passkeys.userId }).from(passkeys);
+  return new Set([...totp, ...keys].map((r) => r.userId));
 }

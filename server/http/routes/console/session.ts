@@ -42,11 +42,11 @@ export function sessionRoutes(deps: AppDeps): Router {
 
   r.get('/login', async (req, res) => {
     if (req.actor) return res.redirect(303, '/console');
-    res.render('pages/login', await loginPageLocals(deps, safeNext(req.query.next)));
+    res.render('pages/login', await loginPageLocals(deps, safeNext(req.query.next), { scripts: ['/public/js/passkeys.js'] }));
   });
 
   r.post('/login', async (req, res) => {
-    const locals = await loginPageLocals(deps, safeNext(req.body?.next), { email: req.body?.email });
+    const locals = await loginPageLocals(deps, safeNext(req.body?.next), { email: req.body?.email, scripts: ['/public/js/passkeys.js'] });
     try {
       const input = parse(loginBody, req.body);
       const ctx = ctxOf(deps, req);
