@@ -12,7 +12,6 @@ import { deliveryChannels } from './notify/registry.js';
 import { RealtimeGateway } from './realtime/gateway.js';
 import { Metrics } from './http/metrics.js';
 import { Health } from './http/health.js';
-import { attachRedisAdapter } from './realtime/redisAdapter.js';
 import { ChangeFeed } from './db/changeFeed.js';
 import { liveStatusFragment } from './http/routes/public/statusPage.js';
 import { uptimeToday } from './presenters/statusPageView.js';
@@ -51,21 +50,22 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   const app = createApp(deps, snapshot, metrics, hooks, health, backups);
   const server = http.createServer(fastPath(snapshot, app));
   gateway = new RealtimeGateway(server, deps, (auth) => subscriptionKey(snapshot, auth));
-  // After each rebuild: render the live part of the page once and broadcast it with the sequence.
-  snapshot.onRebuilt((store) => {
+  // After each rebuild: render the live part of the page once and broadcast it with the sequence
+  // (the snapshot store awaits this before it renders the whole page).
+  snapshot.onRebuilt(async (store) => {
     metrics.rebuilds.inc();
     const stopTimer = metrics.fanout.startTimer();
     const snap = store.snapshot!;
     const seq = store.seq;
-    // The same rendering `/live/status` serves to pages that poll instead.
-    void liveStatusFragment(app, store)
-      .then((fragment) => {
-        const html = fragment.body.toString();
-        if (seq !== store.seq) return; // a newer rebuild already published
-        stopTimer();
-        gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, livePushes(snap, seq));
-      })
-      .catch((err) => deps.logger.error({ err }, 'could not render the live status'));
+    try {
+      // The same rendering `/live/status` serves to pages that poll instead.
+      const html = (await liveStatusFragment(app, store)).body.toString();
+      if (seq !== store.seq) return; // a newer rebuild already published
+      stopTimer();
+      gateway!.publishStatus({ seq, html, title: snap.status.description, indicator: snap.status.indicator, today: uptimeToday(snap) }, livePushes(snap, seq));
+    } catch (err) {
+      deps.logger.error({ err }, 'could not render the live status');
+    }
   });
   const channels = deliveryChannels(deps);
   const shared = deps.database.driver === 'postgres';
@@ -84,15 +84,17 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
   const PUBLIC_EVENTS = /^(import\.completed|incident\.(created|updated|resolved|reopened|changed|milestone|postmortem_published)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
-  const react = (type: string) => {
-    if (type.startsWith('incident.') || type === 'sla_policy.changed' || type === 'reconnected') void slaWatcher.arm().catch(() => {});
-    if (type.startsWith('incident.') || type === 'reconnected') void cadenceWatcher.arm().catch(() => {});
-    if (type.startsWith('maintenance.') || type === 'reconnected') void maintenanceWatcher.arm().catch(() => {});
-    if (PUBLIC_EVENTS.test(type)) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
+  // Once per batch of events (a write's several events are one change): one rebuild, one push.
+  const react = (types: string[]) => {
+    const any = (test: (type: string) => boolean) => types.some(test);
+    if (any((t) => t.startsWith('incident.') || t === 'sla_policy.changed' || t === 'reconnected')) void slaWatcher.arm().catch(() => {});
+    if (any((t) => t.startsWith('incident.') || t === 'reconnected')) void cadenceWatcher.arm().catch(() => {});
+    if (any((t) => t.startsWith('maintenance.') || t === 'reconnected')) void maintenanceWatcher.arm().catch(() => {});
+    if (any((t) => PUBLIC_EVENTS.test(t))) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
   };
-  dispatcher.onEvent((e) => react(e.type));
+  dispatcher.onEvents((events) => react(events.map((e) => e.type)));
   // On PostgreSQL other instances may have claimed the event: they NOTIFY, every instance reacts.
-  const changeFeed = shared && deps.database.url ? new ChangeFeed(deps.database.url, deps.logger, (types) => types.split(',').forEach(react)) : null;
+  const changeFeed = shared && deps.database.url ? new ChangeFeed(deps.database.url, deps.logger, (types) => react(types.split(','))) : null;
   let jobs: { stop(): void } | null = null;
   return {
     server,
@@ -107,7 +109,8 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     async startBackground() {
       // Never awaited: Redis connects in the background, so a missing Redis cannot hold up the
       // dispatcher, the catch-up and cron below (it is reported in /readyz and /metrics).
-      if (deps.config.REDIS_URL) health.redis = attachRedisAdapter(gateway.io, deps.config.REDIS_URL, deps.logger);
+      // (redis and its adapter are loaded only when configured.)
+      if (deps.config.REDIS_URL) health.redis = (await import('./realtime/redisAdapter.js')).attachRedisAdapter(gateway.io, deps.config.REDIS_URL, deps.logger);
       await changeFeed?.start();
       await snapshot.rebuild();
       dispatcher.start();

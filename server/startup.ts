@@ -9,7 +9,7 @@ import { loadSecretsKey } from './secretsKey.js';
 import { bootstrapAdmin } from './domain/staff/bootstrapAdmin.js';
 import { createLogger } from './logger.js';
 import { seedDemoComponents } from './domain/components/seedDemoComponents.js';
-import { createRuntime, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
 import { StopRequested, type Lifecycle } from './lifecycle.js';
 import { EXIT, StartupError } from './startupError.js';
 
@@ -52,6 +52,10 @@ export async function startBeacon(lifecycle: Lifecycle): Promise<(signal: string
     releaseLock();
   };
 
+  // The HTTP app, socket.io and the jobs (most of start-up's module loading) load while the database
+  // opens; nothing else waits for them before createRuntime.
+  const runtimeModule = import('./runtime.js');
+  runtimeModule.catch(() => {}); // a failure is reported where it is awaited
   try {
     if (!config.DATABASE_URL) releaseLock = lockDataDir(config.DATA_DIR);
     lifecycle.checkpoint();
@@ -83,6 +87,7 @@ export async function startBeacon(lifecycle: Lifecycle): Promise<(signal: string
     }
     lifecycle.checkpoint();
 
+    const { createRuntime } = await runtimeModule;
     runtime = createRuntime({ config, database, clock, logger, sessionSecret, secretsKey });
     const server = runtime.server;
     server.keepAliveTimeout = 65_000;

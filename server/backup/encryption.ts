@@ -1,7 +1,9 @@
-import * as openpgp from 'openpgp';
+// Loaded on first use: openpgp is a large module that only backups and restores need.
+const pgp = () => import('openpgp');
 
 /** OpenPGP symmetric encryption with AES-256 (RFC 4880 SEIPD with MDC), which `gpg --decrypt` opens. */
 export async function encrypt(data: Uint8Array, passphrase: string): Promise<Uint8Array> {
+  const openpgp = await pgp();
   const message = await openpgp.createMessage({ binary: data, format: 'binary' });
   return openpgp.encrypt({
     message,
@@ -18,6 +20,7 @@ export class DecryptError extends Error {}
 
 /** Decrypts; a wrong passphrase, a truncated or altered file all end in DecryptError. */
 export async function decrypt(data: Uint8Array, passphrase: string): Promise<Uint8Array> {
+  const openpgp = await pgp();
   try {
     const message = await openpgp.readMessage({ binaryMessage: data });
     const { data: plain } = await openpgp.decrypt({ message, passwords: [passphrase], format: 'binary', expectSigned: false });

@@ -1,7 +1,7 @@
-// Compiles server/ and jobs/ to dist/ with tsc, unless dist/ is newer than every source file.
-// Runs before `npm start` (and after `npm install`), so the README's two commands stay two and a
-// restart does not pay for a compile it does not need.
-import { spawnSync } from 'node:child_process';
+// Compiles server/ and jobs/ to dist/ with tsc and prepares the embedded database template, unless
+// dist/ is newer than every source file. Runs before `npm start` (and after `npm install`), so the
+// README's two commands stay two and a restart does not pay for a compile it does not need.
+import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ const stamp = path.join(root, 'dist', '.built');
 
 function newest(p) {
   const st = fs.statSync(p);
-  if (!st.isDirectory()) return p.endsWith('.ts') || p.endsWith('.json') ? st.mtimeMs : 0;
+  if (!st.isDirectory()) return /\.(ts|json|sql)$/.test(p) ? st.mtimeMs : 0;
   let m = 0;
   for (const name of fs.readdirSync(p)) m = Math.max(m, newest(path.join(p, name)));
   return m;
@@ -38,4 +38,16 @@ console.error('Compiling Beacon to dist/ …');
 fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
+
+// A fresh DATA_DIR starts as a copy of this database (initdb + migrations, made once here; see
+// server/db/embeddedInit.ts). Without it start-up still works, creating the database the slow way.
+const template = path.join(root, 'dist', 'pgdata-template');
+const scratch = `${template}.init`;
+const child = fork(path.join(root, 'dist', 'server', 'db', 'embeddedInit.js'), [scratch], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+const code = await new Promise((resolve) => child.once('exit', (c) => resolve(c)));
+if (code === 0) fs.renameSync(scratch, template);
+else {
+  fs.rmSync(scratch, { recursive: true, force: true });
+  console.error('Could not prepare the embedded database template; a new DATA_DIR will be created at start-up instead.');
+}
 fs.writeFileSync(stamp, `${new Date().toISOString()}\n`);

@@ -3,12 +3,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { ROOT } from '../paths.js';
 
 /**
  * PGlite settings for Beacon's small database. The default shared_buffers (128 MB) lives inside the
  * WebAssembly heap and is paid for in resident memory once touched; 16 MB holds Beacon's working set.
  */
 export const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * A new, migrated embedded database made by the build (server/cli/build.mjs) next to the compiled
+ * code; a new DATA_DIR starts as a copy of it, which takes well under a second where initdb takes
+ * several. Used only by the compiled server, whose migrations are the ones it was made with.
+ */
+export const EMBEDDED_TEMPLATE = path.join(ROOT, 'dist', 'pgdata-template');
 
 /**
  * Creates the embedded database in `pgdata` (initdb + migrations) in a short-lived child process:
@@ -26,6 +34,15 @@ export async function initEmbeddedDataDir(pgdata: string): Promise<void> {
   // This file is .ts under tsx and .js compiled. The parent's own node flags are not passed on
   // (they may be --eval, --input-type, a profiler…): the child needs only tsx, when it is TypeScript.
   const self = fileURLToPath(import.meta.url);
+  if (self.endsWith('.js') && fs.existsSync(path.join(EMBEDDED_TEMPLATE, 'PG_VERSION'))) {
+    try {
+      fs.cpSync(EMBEDDED_TEMPLATE, scratch, { recursive: true });
+      fs.renameSync(scratch, pgdata);
+      return;
+    } catch {
+      fs.rmSync(scratch, { recursive: true, force: true }); // (a full disk, say): initdb says why below
+    }
+  }
   const execArgv = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const child = fork(self, [scratch], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
 import type { Response } from 'express';
-import yazl from 'yazl';
 import type { AppDeps } from '../deps.js';
 import { csvHeader, csvLine } from '../domain/export/csv.js';
 import { exportKinds, type ExportKind } from '../domain/export/exportKinds.js';
@@ -26,7 +25,8 @@ async function* csvFile(kind: ExportKind, db: Executor, now: Date): AsyncGenerat
  * stream at a time, and each stream pulls database pages only as the client drains the response,
  * so neither the zip nor a table is ever held whole in memory.
  */
-export function sendExport(deps: AppDeps, res: Response): void {
+export async function sendExport(deps: AppDeps, res: Response): Promise<void> {
+  const { default: yazl } = await import('yazl'); // loaded on first export
   const now = deps.clock.now();
   const db = deps.database.db as unknown as Executor;
   const zip = new yazl.ZipFile();

@@ -64,12 +64,19 @@ export function prepare(c: CachedResponse, policy: ServePolicy = {}, security: H
     const ok = [...notModified, ...(encoding === 'identity' ? [] : ['Content-Encoding', encoding]), 'Content-Length', String(body.length)];
     return { body, etag, ok, notModified, fastOk: [...security, ...ok], fastNotModified: [...security, ...notModified] };
   };
+  // The compressed representations (and so the compression) are made when first chosen.
+  let gzip: Representation | undefined;
+  let br: Representation | undefined;
   return {
     cors,
     fastPreflight: [...security, ...PREFLIGHT_HEADERS],
     identity: rep('identity', c.body, c.etag),
-    gzip: rep('gzip', c.gzip, variantEtag(c.etag, 'gz')),
-    br: rep('br', c.br, variantEtag(c.etag, 'br')),
+    get gzip() {
+      return (gzip ??= rep('gzip', c.gzip, variantEtag(c.etag, 'gz')));
+    },
+    get br() {
+      return (br ??= rep('br', c.br, variantEtag(c.etag, 'br')));
+    },
   };
 }
 

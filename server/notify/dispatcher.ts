@@ -25,7 +25,7 @@ export class OutboxDispatcher {
   private polling = false;
   private fanning: Promise<number> | null = null;
   private fanAgain = false;
-  private listeners: Array<(e: OutboxEvent) => void> = [];
+  private listeners: Array<(events: OutboxEvent[]) => void> = [];
   private eventCache = new Map<number, OutboxEvent>();
   private readonly senders: ChannelSender[];
 
@@ -43,7 +43,8 @@ export class OutboxDispatcher {
     this.senders = channels.map((ch) => new ChannelSender(db, ch, clock, logger, leaseMs, random, (id) => this.event(id)));
   }
 
-  onEvent(fn: (e: OutboxEvent) => void): void {
+  /** Called with each batch of fanned-out events once its transaction has committed. */
+  onEvents(fn: (events: OutboxEvent[]) => void): void {
     this.listeners.push(fn);
   }
 
@@ -112,6 +113,7 @@ export class OutboxDispatcher {
   private async fanOutPending(): Promise<number> {
     let total = 0;
     for (;;) {
+      const events: OutboxEvent[] = [];
       const batch = await this.db.transaction(async (tx) => {
         const rows = await tx.select().from(outboxEvents).where(isNull(outboxEvents.dispatchedAt)).orderBy(asc(outboxEvents.id)).limit(EVENT_BATCH).for('update', { skipLocked: true });
         const now = this.clock.now();
@@ -132,7 +134,7 @@ export class OutboxDispatcher {
                 .onConflictDoNothing();
             }
           }
-          for (const fn of this.listeners) fn(event);
+          events.push(event);
         }
         if (rows.length) {
           await tx.update(outboxEvents).set({ dispatchedAt: now }).where(inArray(outboxEvents.id, rows.map((r) => r.id)));
@@ -142,6 +144,8 @@ export class OutboxDispatcher {
         return rows.length;
       });
       total += batch;
+      // One call per batch: a write's several events (created, component changed…) are one change to react to.
+      if (events.length) for (const fn of this.listeners) fn(events);
       if (batch) this.kickSenders(); // the new deliveries go out now, each channel on its own
       if (batch < EVENT_BATCH) return total;
     }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
-import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { Config } from '../config.js';
 import { ROOT } from '../paths.js';
 import { easternTime } from '../presenters/times.js';
@@ -77,11 +77,13 @@ export class Mailer {
     return this.options.poolSize;
   }
 
-  private pool(): Transporter {
+  // nodemailer is loaded with the first message: installations without SMTP never pay for it.
+  private async pool(): Promise<Transporter> {
     if (!this.url) throw new Error('SMTP_URL is not set');
     // A loopback relay needs no STARTTLS (and test servers do not offer it).
     const ignoreTLS = LOOPBACK.has(new URL(this.url).hostname);
     const o = this.options;
+    const nodemailer = (await import('nodemailer')).default;
     this.transport ??= nodemailer.createTransport({
       url: this.url,
       pool: true,
@@ -99,7 +101,7 @@ export class Mailer {
   async send(message: SendMailOptions, signal?: AbortSignal): Promise<SendResult> {
     try {
       // nodemailer ≥ 10 takes a per-message AbortSignal; its types lag behind.
-      const info = await this.pool().sendMail({ from: this.from, ...message, ...(signal ? { signal } : {}) } as SendMailOptions);
+      const info = await (await this.pool()).sendMail({ from: this.from, ...message, ...(signal ? { signal } : {}) } as SendMailOptions);
       return { ok: true, externalId: String(info.messageId ?? message.messageId ?? '') || undefined };
     } catch (err) {
       const e = err as { responseCode?: number; message?: string; code?: string };

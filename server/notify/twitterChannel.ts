@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { and, asc, eq, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
-import { ApiRequestError, ApiResponseError, TwitterApi, type ITwitterApiClientPlugin } from 'twitter-api-v2';
+import type { ApiResponseError, ITwitterApiClientPlugin, TwitterApi } from 'twitter-api-v2';
 import type { AppDeps } from '../deps.js';
 import type { Config } from '../config.js';
 import type { Db, Executor } from '../db/client.js';
@@ -34,8 +34,14 @@ export function incidentTweet(publicUrl: string, incident: { id: string; title: 
   return tweetText({ label: statusLabel(update.status), title: incident.title, message: update.body, footer, url: `${publicUrl}/incidents/${incident.id}`, custom: update.customTweet });
 }
 
+// twitter-api-v2 is loaded with the first tweet (a large module most installations never use); its
+// error classes can only be met after that.
+const loadTwitter = () => import('twitter-api-v2');
+let api: Awaited<ReturnType<typeof loadTwitter>> | null = null;
+
 /** twitter-api-v2 always speaks https to api.x.com: point it at TWITTER_API_BASE_URL when set. */
-export function twitterClient(config: Config): TwitterApi {
+export async function twitterClient(config: Config): Promise<TwitterApi> {
+  const twitter = (api ??= await loadTwitter());
   const base = config.TWITTER_API_BASE_URL?.replace(/\/+$/, '');
   const plugin: ITwitterApiClientPlugin = {
     onBeforeRequestConfig({ params }) {
@@ -43,7 +49,7 @@ export function twitterClient(config: Config): TwitterApi {
       if (base) params.url = params.url.replace(/^https:\/\/api\.(x|twitter)\.com/, base);
     },
   };
-  return new TwitterApi(
+  return new twitter.TwitterApi(
     { appKey: config.TWITTER_APP_KEY!, appSecret: config.TWITTER_APP_SECRET!, accessToken: config.TWITTER_ACCESS_TOKEN!, accessSecret: config.TWITTER_ACCESS_SECRET! },
     { plugins: [plugin], ...(base?.startsWith('http:') ? { httpAgent: new http.Agent() } : {}) },
   );
@@ -121,10 +127,10 @@ function describe(err: ApiResponseError): string {
 
 /** Maps a failed POST /2/tweets onto the delivery contract. */
 export function twitterFailure(err: unknown, d: DeliveryRow, now: Date): SendResult {
-  if (!(err instanceof ApiResponseError)) {
+  if (!api || !(err instanceof api.ApiResponseError)) {
     // "Request failed." alone says nothing: name the cause (a timeout, a refused connection).
     // (twitter-api-v2 1.29 keeps the cause as `_options.error` while its `requestError` getter reads another key.)
-    const cause = err instanceof ApiRequestError ? (err.requestError ?? (err as unknown as { _options?: { error?: Error } })._options?.error)?.message : undefined;
+    const cause = api && err instanceof api.ApiRequestError ? (err.requestError ?? (err as unknown as { _options?: { error?: Error } })._options?.error)?.message : undefined;
     return { ok: false, error: `Twitter request failed: ${(err as Error)?.message ?? String(err)}${cause ? ` (${cause})` : ''}` };
   }
   const detail = describe(err);
@@ -166,8 +172,8 @@ export function twitterChannel(deps: AppDeps): DeliveryChannel {
         const waiting = await earlierPending(db, d, p.subject_id);
         if (waiting) return { ok: false, error: 'waiting for the first tweet of the thread', retryAt: new Date(Math.max(waiting.nextAttemptAt.getTime(), now.getTime()) + 1000) };
       }
-      client ??= twitterClient(config);
       try {
+        client ??= await twitterClient(config);
         const res = await client.v2.tweet(p.text, root ? { reply: { in_reply_to_tweet_id: root } } : {});
         return { ok: true, externalId: res.data.id };
       } catch (err) {

@@ -21,15 +21,17 @@ function dayTip(d: NonNullable<ReturnType<Snap['uptime']['get']>>['days'][number
   return `${humanDate(d.date)}: ${parts.join(', ')}${d.incidents.length ? ` — ${d.incidents.map((i) => i.name).join('; ')}` : ''}`;
 }
 
-/** A component's uptime: the bars (visual only), the headline figure, and the days worth reading out. */
-function uptimeView(c: Comp, s: Snap) {
+/**
+ * A component's uptime: the bars (visual only; their 90 tips only when `bars`, the live push leaves
+ * them out), the headline figure, and the days worth reading out.
+ */
+function uptimeView(c: Comp, s: Snap, bars: boolean) {
   const up = s.uptime.get(c.id);
   if (!up) return null;
-  const days = up.days.map((d) => ({ level: d.level, tip: dayTip(d) }));
   return {
     pct: up.uptime_pct.toFixed(2),
     period: up.since ? `since ${humanDate(up.since)}` : 'over the last 90 days',
-    days,
+    days: bars ? up.days.map((d) => ({ level: d.level, tip: dayTip(d) })) : [],
     // The accessible alternative to the bars: only the days with something to tell.
     notable: up.days
       .filter((d) => d.level !== 'operational' && d.level !== 'no_data')
@@ -38,7 +40,7 @@ function uptimeView(c: Comp, s: Snap) {
 }
 
 function componentView(c: Comp, s: Snap, bars: boolean) {
-  return { id: c.id, name: c.name, description: c.description, status: c.status, label: COMPONENT_STATUS_LABELS[c.status], icon: COMPONENT_STATUS_ICONS[c.status], uptime: uptimeView(c, s), bars };
+  return { id: c.id, name: c.name, description: c.description, status: c.status, label: COMPONENT_STATUS_LABELS[c.status], icon: COMPONENT_STATUS_ICONS[c.status], uptime: uptimeView(c, s, bars), bars };
 }
 
 /** An active incident on the front page: its latest update only, with a link to the full timeline. */
@@ -99,8 +101,8 @@ export function statusPageView(s: Snap, opts: { bars?: boolean } = {}) {
 export function uptimeToday(s: Snap): Record<string, { level: string; tip: string }> {
   const out: Record<string, { level: string; tip: string }> = {};
   for (const c of s.components) {
-    const today = uptimeView(c, s)?.days.at(-1);
-    if (today) out[c.id] = { level: today.level, tip: today.tip };
+    const today = s.uptime.get(c.id)?.days.at(-1);
+    if (today) out[c.id] = { level: today.level, tip: dayTip(today) };
   }
   return out;
 }

@@ -12,6 +12,18 @@ const asDateTime = (d: Date | string) => (typeof d === 'string' ? DateTime.fromI
  */
 export function humanTime(d: Date | string | null | undefined): string {
   if (!d) return '';
+  // Every rebuild of the status page spells out the same few instants again; luxon takes ~50 µs each.
+  const key = typeof d === 'string' ? d : d.getTime();
+  let text = spelled.get(key);
+  if (text === undefined) {
+    if (spelled.size >= 10_000) spelled.clear();
+    spelled.set(key, (text = spell(d)));
+  }
+  return text;
+}
+const spelled = new Map<string | number, string>();
+
+function spell(d: Date | string): string {
   const t = asDateTime(d);
   if (!t.isValid) return '';
   const utc = t.setZone('UTC');
@@ -30,9 +42,20 @@ export function easternTime(d: Date | string | null | undefined): string {
 /** A calendar day: "Dec 1, 2026" (dates such as a component's start date are UTC days). */
 export function humanDate(d: Date | string | null | undefined): string {
   if (!d) return '';
-  const t = typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) ? DateTime.fromISO(d, { zone: 'UTC' }) : asDateTime(d).setZone('UTC');
+  // A plain YYYY-MM-DD (90 of them per component on the status page) is spelled out directly:
+  // luxon's formatting costs tens of microseconds a call.
+  const day = typeof d === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(d) : null;
+  if (day) {
+    const [y, m, dd] = [Number(day[1]), Number(day[2]), Number(day[3])];
+    const check = new Date(Date.UTC(2000, m - 1, dd)); // a leap year: Feb 29 exists, Feb 30 rolls over
+    const real = check.getUTCMonth() === m - 1 && check.getUTCDate() === dd && (m !== 2 || dd !== 29 || new Date(Date.UTC(y, 1, 29)).getUTCDate() === 29);
+    return real ? `${MONTHS[m - 1]} ${dd}, ${day[1]}` : '';
+  }
+  const t = asDateTime(d).setZone('UTC');
   return t.isValid ? t.toFormat('LLL d, yyyy', { locale: 'en-US' }) : '';
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**
  * The "next update by" promise as people read it: "Next update by 14:30 UTC", naming the date when

@@ -4,7 +4,7 @@
 // epoch ms (performance.timeOrigin + performance.now()), which child processes on one host share.
 import type { ChildProcess } from 'node:child_process';
 import { io, type Socket } from 'socket.io-client';
-import { envInt, envList, forkTs, nextMessage, nowMs, percentile, rssKiB, sleep, staffWrite, type Beacon } from './lib.js';
+import { envInt, envList, forkTs, median, nextMessage, nowMs, percentile, rssKiB, sleep, staffWrite, type Beacon } from './lib.js';
 
 interface Connected {
   ok: number;
@@ -120,6 +120,9 @@ export interface LatencyStats {
   p50: number;
   p99: number;
   max: number;
+  /** Median over the trials of each trial's first and last client. */
+  first: number;
+  last: number;
   received: number;
   missing: number;
 }
@@ -131,9 +134,18 @@ export interface FanoutRow {
   payloadBytes: number;
 }
 
-function stats(lat: number[], missing: number): LatencyStats {
-  const s = [...lat].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN, received: s.length, missing };
+function stats(trials: number[][], missing: number): LatencyStats {
+  const s = trials.flat().sort((a, b) => a - b);
+  const ends = trials.filter((t) => t.length);
+  return {
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    max: s.at(-1) ?? NaN,
+    first: median(ends.map((t) => Math.min(...t))),
+    last: median(ends.map((t) => Math.max(...t))),
+    received: s.length,
+    missing,
+  };
 }
 
 export async function runFanout(beacon: Beacon, log: (s: string) => void): Promise<FanoutRow[]> {
@@ -176,7 +188,7 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
         Object.assign(row.raw, { connected: c.ok, failed: c.failed, firstError: c.firstError, connectMs: c.ms });
         await sleep(settleMs);
         row.raw.rssPerClientKiB = ((await rawRss()) - before) / Math.max(1, c.ok);
-        const lat: number[] = [];
+        const lat: number[][] = [];
         let missing = 0;
         for (let t = 0; t < trials; t++) {
           rawSeq += 1;
@@ -185,7 +197,7 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
           raw.send({ cmd: 'emit', status: { ...(observer.status as object), seq: rawSeq } });
           const { t0 } = await emitted;
           const r = await done;
-          lat.push(...r.times.map((x) => x - t0));
+          lat.push(r.times.map((x) => x - t0));
           missing += r.missing;
           await sleep(300);
         }
@@ -206,7 +218,7 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
         await sleep(settleMs);
         const after = await steadyRss(beacon.pid);
         Object.assign(row.beacon, { rssBeforeKiB: before, rssAfterKiB: after, rssPerClientKiB: (after - before) / Math.max(1, c.ok) });
-        const lat: number[] = [];
+        const lat: number[][] = [];
         let missing = 0;
         for (let t = 0; t < trials; t++) {
           const minSeq = observer.seq + 1;
@@ -214,7 +226,7 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
           const t0 = nowMs();
           await staffWrite(beacon, `Fan-out ${n}`);
           const r = await done;
-          lat.push(...r.times.map((x) => x - t0));
+          lat.push(r.times.map((x) => x - t0));
           missing += r.missing;
           await observer.waitFor(minSeq, 10_000);
           await sleep(500); // let follow-up rebuilds of the same write settle before the next trial
@@ -249,5 +261,5 @@ async function steadyRss(pid: number): Promise<number> {
 }
 
 export function fmtLat(l: LatencyStats | null): string {
-  return l ? `p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, max ${l.max.toFixed(1)} ms${l.missing ? `, ${l.missing} missing` : ''}` : 'n/a';
+  return l ? `first ${l.first.toFixed(1)} ms, p50 ${l.p50.toFixed(1)} ms, p99 ${l.p99.toFixed(1)} ms, last ${l.last.toFixed(1)} ms${l.missing ? `, ${l.missing} missing` : ''}` : 'n/a';
 }

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_DIR, ROOT, envInt, forkTs, median, nextMessage, request, track, type Beacon } from './lib.js';
 
-export const HOT_PATHS = ['/api/v2/summary.json', '/', '/api/v1/announcements'];
+export const HOT_PATHS = ['/', '/api/v2/summary.json', '/api/v2/status.json', '/api/v1/announcements'];
 
 export interface CannonSummary {
   reqPerSec: number;

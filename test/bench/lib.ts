@@ -161,6 +161,7 @@ export function productionArgs(): string[] {
 
 export const BENCH_ADMIN = { email: 'bench@example.com', password: 'bench-password' };
 
+/** BENCH_BEACON_NODE_ARGS adds node flags to Beacon's own (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`). */
 export async function startBeacon(): Promise<Beacon> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-bench-'));
@@ -178,7 +179,8 @@ export async function startBeacon(): Promise<Beacon> {
   };
   delete env.SMTP_URL; // the e-mail figure comes from emailFanout.ts, not from Beacon's own dispatcher
   const { spawn } = await import('node:child_process');
-  const child = track(spawn(process.execPath, productionArgs(), { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] }));
+  const extra = process.env.BENCH_BEACON_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  const child = track(spawn(process.execPath, [...extra, ...productionArgs()], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] }));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   let ready = false;

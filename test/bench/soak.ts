@@ -1,6 +1,9 @@
 // --soak: N sockets (default 10 000) on Beacon's /public namespace, ~500 req/s of mixed public reads
 // (autocannon child, overallRate) and a staff write every few seconds for the soak duration. Reports
 // Beacon RSS growth, HTTP/write/socket errors and lost events (every client must hold the final seq).
+// Growth compares troughs, not samples: RSS is read every 250 ms and the minimum of the first window
+// (SOAK_WINDOW_S, default a fifth of the run, at most 60 s) is compared with the minimum of the last,
+// so the saw-tooth between collections does not count as growth.
 import { ClientPool, Observer } from './fanout.js';
 import { runAutocannon, HOT_PATHS, type CannonSummary } from './hotPath.js';
 import { envInt, rssKiB, sleep, staffJson, type Beacon } from './lib.js';
@@ -15,6 +18,8 @@ export interface SoakResult {
   rssEndKiB: number;
   rssPeakKiB: number;
   growthPct: number;
+  troughStartKiB: number;
+  troughEndKiB: number;
   http: CannonSummary | null;
   httpError?: string;
   writes: number;
@@ -40,7 +45,14 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
     await sleep(envInt('FANOUT_SETTLE_MS', 3000));
     const rssStart = rssKiB(beacon.pid);
     let rssPeak = rssStart;
-    const endAt = Date.now() + seconds * 1000;
+    const startedAt = Date.now();
+    const endAt = startedAt + seconds * 1000;
+    const samples: { t: number; kib: number }[] = [];
+    const sampler = setInterval(() => {
+      const kib = rssKiB(beacon.pid);
+      samples.push({ t: Date.now() - startedAt, kib });
+      if (kib > rssPeak) rssPeak = kib;
+    }, 250);
 
     // Mixed reads for the whole soak, in their own process.
     let http: CannonSummary | null = null;
@@ -75,8 +87,7 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
         firstWriteError ??= e instanceof Error ? e.message : String(e);
         current = null;
       }
-      const rss = rssKiB(beacon.pid);
-      if (rss > rssPeak) rssPeak = rss;
+      const rss = samples.at(-1)?.kib ?? rssStart;
       if (Date.now() - lastSample > 60_000) {
         lastSample = Date.now();
         log(`  soak: ${Math.round((endAt - Date.now()) / 1000)} s left, RSS ${(rss / 1024).toFixed(0)} MiB, seq ${observer.seq}, writes ${writes}`);
@@ -84,6 +95,11 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
       await sleep(Math.min(writeMs, Math.max(0, endAt - Date.now())));
     }
     await reads;
+    clearInterval(sampler);
+    const windowMs = envInt('SOAK_WINDOW_S', Math.min(60, seconds / 5)) * 1000;
+    const trough = (from: number, to: number) => Math.min(...samples.filter((x) => x.t >= from && x.t < to).map((x) => x.kib));
+    const troughStart = trough(0, windowMs);
+    const troughEnd = trough(seconds * 1000 - windowMs, Infinity);
     await sleep(3000); // let the last rebuild reach everyone
     const finalSeq = observer.seq;
     const check = await pool.check(finalSeq);
@@ -97,7 +113,9 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
       rssStartKiB: rssStart,
       rssEndKiB: rssEnd,
       rssPeakKiB: Math.max(rssPeak, rssEnd),
-      growthPct: ((rssEnd - rssStart) / rssStart) * 100,
+      growthPct: ((troughEnd - troughStart) / troughStart) * 100,
+      troughStartKiB: troughStart,
+      troughEndKiB: troughEnd,
       http,
       httpError,
       writes,

@@ -205,6 +205,20 @@ describe('outbox dispatcher', () => {
   });
 });
 
+describe('outbox listeners', () => {
+  it('hear each committed batch once, with all its events (a write with several events is one change)', async () => {
+    const { db } = await testDatabase();
+    await ping(3);
+    const d = new OutboxDispatcher(db, [], [], new FixedClock(T0), silent());
+    const batches: string[][] = [];
+    d.onEvents((events) => batches.push(events.map((e) => `${e.type}:${(e.payload as { i: number }).i}`)));
+    expect(await d.drain()).to.equal(3);
+    expect(batches).to.deep.equal([['ping:0', 'ping:1', 'ping:2']]);
+    expect(await d.drain()).to.equal(0);
+    expect(batches).to.have.length(1);
+  });
+});
+
 describe('outbox fan-out right after a write', () => {
   it('a staff write is fanned out and pushed without waiting for the dispatcher poll', async () => {
     const s = await startTestServer({ now: T0, dispatchAfterWrite: true });

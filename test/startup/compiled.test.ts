@@ -48,4 +48,19 @@ describe('npm start: the compiled build (real child process)', function () {
     expect(loaded.some((a) => a.includes('tsx'))).to.equal(false);
     expect(child.stderr).to.equal('');
   });
+
+  it('starts a fresh DATA_DIR as a copy of the migrated database the build made (no initdb at start-up)', async () => {
+    const build = spawnSync(process.execPath, ['server/cli/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    expect(build.status, build.stderr + build.stdout).to.equal(0);
+    const template = path.join(ROOT, 'dist', 'pgdata-template');
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-compiled-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DEMO_DATA: 'true', NODE_ENV: 'production' };
+    for (const k of ['DATABASE_URL', 'REDIS_URL', 'SMTP_URL', 'PUBLIC_URL', 'NODE_OPTIONS']) delete env[k];
+    child = new Child(spawn(process.execPath, ['dist/server/main.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }));
+    await child.waitForOutput('Beacon listening', 180_000);
+    expect((await fetch(`http://127.0.0.1:${child.port}/api/v2/components.json`)).status).to.equal(200);
+    // initdb gives every cluster its own system identifier (the first 8 bytes of pg_control): a copy keeps the template's.
+    const systemId = (pgdata: string) => fs.readFileSync(path.join(pgdata, 'global', 'pg_control')).subarray(0, 8).toString('hex');
+    expect(systemId(path.join(dir, 'pgdata'))).to.equal(systemId(template));
+  });
 });

@@ -13,22 +13,31 @@ export interface CachedResponse {
   body: Buffer;
   etag: string;
   contentType: string;
-  /** The body gzipped and brotli-compressed, made once with it. */
-  gzip: Buffer;
-  br: Buffer;
+  /** The body gzipped and brotli-compressed, each made on first use and kept with it. */
+  readonly gzip: Buffer;
+  readonly br: Buffer;
 }
 
 const BROTLI = { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 5 } };
 
-/** Precomputes a body's ETag and compressed variants (synchronously: once per change, not per request). */
+/**
+ * A body with its ETag; the compressed variants are made when a client first asks for one (most
+ * changes are read in one or two codings before the next, and the live push needs none).
+ */
 export function cached(body: string | Buffer, contentType: string): CachedResponse {
   const buf = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  let gzip: Buffer | undefined;
+  let br: Buffer | undefined;
   return {
     body: buf,
     etag: `"${crypto.createHash('sha1').update(buf).digest('base64url')}"`,
     contentType,
-    gzip: zlib.gzipSync(buf, { level: 6 }),
-    br: zlib.brotliCompressSync(buf, { ...BROTLI, params: { ...BROTLI.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }),
+    get gzip() {
+      return (gzip ??= zlib.gzipSync(buf, { level: 6 }));
+    },
+    get br() {
+      return (br ??= zlib.brotliCompressSync(buf, { ...BROTLI, params: { ...BROTLI.params, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length } }));
+    },
   };
 }
 
@@ -51,7 +60,9 @@ export class SnapshotStore {
   private building: Promise<void> | null = null;
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
-  private listeners: Array<(s: SnapshotStore) => void> = [];
+  /** Renderings derived from the current snapshot (made or in the making), replaced with it. */
+  private made = new Map<string, Promise<CachedResponse>>();
+  private listeners: Array<(s: SnapshotStore) => void | Promise<void>> = [];
   private stopped = false;
 
   constructor(
@@ -61,7 +72,8 @@ export class SnapshotStore {
     private readonly logger: Logger,
   ) {}
 
-  onRebuilt(fn: (s: SnapshotStore) => void): void {
+  /** Called after each rebuild, before the page is rendered; a returned promise is awaited (the live push). */
+  onRebuilt(fn: (s: SnapshotStore) => void | Promise<void>): void {
     this.listeners.push(fn);
   }
 
@@ -79,31 +91,38 @@ export class SnapshotStore {
         const responses = new Map<string, CachedResponse>();
         const prepared = new Map<string, Prepared>();
         const security = securityHeaderList(this.config, 'public').flat();
-        const put = (path: string, c: CachedResponse, policy: ServePolicy, key = path) => {
-          responses.set(key, c);
+        const put = (path: string, c: CachedResponse, policy: ServePolicy) => {
+          responses.set(path, c);
           prepared.set(path, prepare(c, policy, security));
         };
         const json = 'application/json; charset=utf-8';
         for (const [path, body] of Object.entries(v2Bodies(snap))) put(`/api/v2/${path}`, cached(JSON.stringify(body), json), API_POLICY);
         put('/api/v1/announcements', cached(JSON.stringify(presentAnnouncements(snap, { wanted: null, nextUpdate: false })), json), API_POLICY);
-        if (this.pageRenderer) {
-          try {
-            put('/', cached(await this.pageRenderer(snap, seq), 'text/html; charset=utf-8'), PAGE_POLICY, 'page:/');
-          } catch (err) {
-            this.logger.error({ err }, 'could not render the status page (it will be rendered on request)');
-          }
-        }
-        // Swapped together, after the last await, so no reader sees a snapshot with another's responses.
+        // Swapped together, with no await in between, so no reader sees a snapshot with another's responses.
         this.snapshot = snap;
         this.seq = seq;
         this.responses = responses;
         this.prepared = prepared;
+        this.made = new Map();
         this.armBoundary(snap.nextBoundary);
-        for (const fn of this.listeners) {
+        // The live push first: it needs only its own fragment, not the page.
+        await Promise.all(
+          this.listeners.map(async (fn) => {
+            try {
+              await fn(this);
+            } catch (err) {
+              this.logger.error({ err }, 'snapshot listener failed');
+            }
+          }),
+        );
+        // Then the page, for the fast path; until it is there, `/` is rendered by its route (the same rendering).
+        if (this.pageRenderer) {
+          const render = this.pageRenderer;
           try {
-            fn(this);
+            const page = await this.derived('page:/', (s) => render(s, seq).then((html) => cached(html, 'text/html; charset=utf-8')));
+            if (this.snapshot === snap) prepared.set('/', prepare(page, PAGE_POLICY, security));
           } catch (err) {
-            this.logger.error({ err }, 'snapshot listener failed');
+            this.logger.error({ err }, 'could not render the status page (it will be rendered on request)');
           }
         }
       } while (this.dirty);
@@ -111,7 +130,7 @@ export class SnapshotStore {
     return this.building;
   }
 
-  /** Registers how `/` is rendered; from then on every rebuild renders (and compresses) it once. */
+  /** Registers how `/` is rendered; from then on every rebuild renders it once, after the live push. */
   setPageRenderer(fn: PageRenderer): void {
     this.pageRenderer = fn;
   }
@@ -137,15 +156,20 @@ export class SnapshotStore {
     return this.responses.get(path);
   }
 
-  /** Caches a rendering derived from the current snapshot (e.g. the HTML page) until the next rebuild. */
+  /** Caches a rendering derived from the current snapshot (e.g. the HTML page) until the next rebuild; callers meanwhile share it. */
   async derived(key: string, make: (s: PublicSnapshot) => Promise<CachedResponse>): Promise<CachedResponse> {
     const snap = await this.current();
-    const hit = this.responses.get(key);
-    if (hit) return hit;
-    const made = await make(snap);
-    // Bounded: the keys may come from the query string (targeted announcements).
-    if (this.snapshot === snap && this.responses.size < 2000) this.responses.set(key, made);
-    return made;
+    const made = this.made;
+    let hit = made.get(key);
+    if (!hit) {
+      hit = make(snap);
+      // Bounded: the keys may come from the query string (targeted announcements).
+      if (made.size < 2000) {
+        made.set(key, hit);
+        hit.catch(() => made.delete(key));
+      }
+    }
+    return hit;
   }
 
   private armBoundary(at: Date): void {

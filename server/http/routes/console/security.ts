@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { AppDeps } from '../../../deps.js';
 import { endOwnSession } from '../../../domain/access/endOwnSession.js';
@@ -31,7 +30,7 @@ export async function securityPageOf(deps: AppDeps, req: Request) {
   const rows = await listSessions(ctx);
   const totp = await totpStatus(ctx.db, deps.secretsKey, req.actor!, deps.config.PAGE_NAME);
   // The QR code is drawn here as an SVG data URL: no third-party image service sees the seed.
-  const qr = totp.state === 'pending' ? `data:image/svg+xml;base64,${Buffer.from(await QRCode.toString(totp.uri, { type: 'svg', margin: 1 })).toString('base64')}` : null;
+  const qr = totp.state === 'pending' ? `data:image/svg+xml;base64,${Buffer.from(await (await import('qrcode')).default.toString(totp.uri, { type: 'svg', margin: 1 })).toString('base64')}` : null;
   const mustEnrol = !(await hasSecondFactor(ctx.db, req.actor!.id)) && (await twoFactorRequired(ctx.db));
   return {
     title: 'Security',
