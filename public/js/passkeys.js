@@ -33,18 +33,11 @@
     });
     return navigator.credentials.create({ publicKey: publicKey }).then(function (cred) {
       var r = cred.response;
-      return {
-        id: cred.id,
-        rawId: toText(cred.rawId),
-        type: cred.type,
-        authenticatorAttachment: cred.authenticatorAttachment || undefined,
-        clientExtensionResults: cred.getClientExtensionResults(),
-        response: {
-          clientDataJSON: toText(r.clientDataJSON),
-          attestationObject: toText(r.attestationObject),
-          transports: typeof r.getTransports === 'function' ? r.getTransports() : [],
-        },
-      };
+      return asJson(cred, {
+        clientDataJSON: toText(r.clientDataJSON),
+        attestationObject: toText(r.attestationObject),
+        transports: typeof r.getTransports === 'function' ? r.getTransports() : [],
+      });
     });
   }
 
@@ -52,20 +45,25 @@
     var publicKey = Object.assign({}, options, { challenge: toBytes(options.challenge), allowCredentials: withIds(options.allowCredentials) });
     return navigator.credentials.get({ publicKey: publicKey }).then(function (cred) {
       var r = cred.response;
-      return {
-        id: cred.id,
-        rawId: toText(cred.rawId),
-        type: cred.type,
-        authenticatorAttachment: cred.authenticatorAttachment || undefined,
-        clientExtensionResults: cred.getClientExtensionResults(),
-        response: {
-          clientDataJSON: toText(r.clientDataJSON),
-          authenticatorData: toText(r.authenticatorData),
-          signature: toText(r.signature),
-          userHandle: r.userHandle && r.userHandle.byteLength ? toText(r.userHandle) : undefined,
-        },
-      };
+      return asJson(cred, {
+        clientDataJSON: toText(r.clientDataJSON),
+        authenticatorData: toText(r.authenticatorData),
+        signature: toText(r.signature),
+        userHandle: r.userHandle && r.userHandle.byteLength ? toText(r.userHandle) : undefined,
+      });
     });
+  }
+
+  // The JSON form the server reads (the WebAuthn "toJSON" shape), around a ceremony's own response fields.
+  function asJson(cred, response) {
+    return {
+      id: cred.id,
+      rawId: toText(cred.rawId),
+      type: cred.type,
+      authenticatorAttachment: cred.authenticatorAttachment || undefined,
+      clientExtensionResults: cred.getClientExtensionResults(),
+      response: response,
+    };
   }
 
   function explain(err) {
