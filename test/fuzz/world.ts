@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { deliveries, loginAttempts, outboxEvents, rateWindows, settings, subscribers, webhookEndpoints } from '../../server/db/schema.js';
+import { SSO_ENFORCED_KEY } from '../../server/domain/sso/passwordSignInPolicy.js';
 import { POLICY_KEY } from '../../server/domain/twoFactor/factorState.js';
 import { signSubscriber } from '../../server/domain/subscribers/links.js';
 import { Client, signInAs } from '../support/client.js';
@@ -78,9 +79,10 @@ export class FuzzWorld {
   }
 
   private async issueCreds() {
-    // A case may have switched on "two-factor required", which parks every session on the Security
-    // page and refuses tokens by password: the fuzz's own staff start from the default again.
-    await this.db.delete(settings).where(eq(settings.key, POLICY_KEY));
+    // A case may have switched on "two-factor required" (every session parked on the Security page,
+    // no tokens by password) or "SSO enforced" (no password sign-in at all; the fuzz server has SAML
+    // configured): the fuzz's own staff start from the defaults again.
+    await this.db.delete(settings).where(inArray(settings.key, [POLICY_KEY, SSO_ENFORCED_KEY]));
     // The clock is fixed, so sign-in limits would never reset: the fuzz's own sign-ins start afresh.
     await this.db.delete(rateWindows);
     await this.db.delete(loginAttempts);
