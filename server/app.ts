@@ -99,10 +99,18 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
     }),
   );
   app.use(securityHeaders(deps.config));
-  // A write's outbox events are committed by the time its response is sent: fan them out now
-  // instead of waiting for the dispatcher's next poll.
+  // A write's outbox events fan out the moment its transaction commits, not at the dispatcher's next
+  // poll and not after the response is built (the live push should not wait for the staff answer);
+  // a write that committed no transaction through a verb context is looked at when it has answered.
   app.use((req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') res.on('finish', () => hooks.afterWrite());
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
+      let committed = false;
+      req.onCommit = () => {
+        committed = true;
+        hooks.afterWrite();
+      };
+      res.on('finish', () => committed || hooks.afterWrite());
+    }
     next();
   });
   if (metrics) {

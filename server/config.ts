@@ -43,6 +43,8 @@ const schema = z.object({
   TWITTER_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
   // How long a dispatcher owns the deliveries it claimed; a crashed one's claims come back after it.
   DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(300),
+  // Live pushes to public pages at most this often: a burst of writes is folded into one push per interval.
+  LIVE_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   // Outbox events and delivered deliveries older than this are pruned nightly (dead letters: 90 days).
   RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   TWITTER_APP_KEY: z.string().min(1).optional(),

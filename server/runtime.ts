@@ -10,6 +10,7 @@ import { OutboxDispatcher } from './notify/dispatcher.js';
 import { staffRealtimeChannel } from './notify/realtimeChannel.js';
 import { deliveryChannels } from './notify/registry.js';
 import { RealtimeGateway } from './realtime/gateway.js';
+import { Pacer } from './pacer.js';
 import { Metrics } from './http/metrics.js';
 import { Health } from './http/health.js';
 import { ChangeFeed } from './db/changeFeed.js';
@@ -29,6 +30,8 @@ export interface Runtime {
   cadenceWatcher: CadenceWatcher;
   maintenanceWatcher: MaintenanceWatcher;
   snapshot: SnapshotStore;
+  /** Rebuilds (and pushes) the public snapshot after changes, at most once per LIVE_PUSH_INTERVAL_MS. */
+  rebuilds: Pacer;
   backups: BackupJobs;
   /** Readiness: `started` turns true when startBackground() has finished. */
   health: Health;
@@ -67,10 +70,12 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       deps.logger.error({ err }, 'could not render the live status');
     }
   });
+  // Changes rebuild (and push) at once, but a burst of them at most once per interval.
+  const rebuilds = new Pacer(deps.config.LIVE_PUSH_INTERVAL_MS, () => snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed')));
   const channels = deliveryChannels(deps);
   const shared = deps.database.driver === 'postgres';
   const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared, deps.config.DELIVERY_LEASE_SECONDS * 1000);
-  if (opts.dispatchAfterWrite ?? true) hooks.afterWrite = () => void dispatcher.drain().catch((err) => deps.logger.error({ err }, 'outbox dispatch failed'));
+  if (opts.dispatchAfterWrite ?? true) hooks.afterWrite = () => void dispatcher.afterCommit().catch((err) => deps.logger.error({ err }, 'outbox dispatch failed'));
   const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, (fired) => {
     for (const w of fired) metrics.slaLateness.observe(w.lateMs / 1000);
     void dispatcher.drain();
@@ -84,13 +89,19 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   // Every public change rebuilds the snapshot (staff-only events such as notes and SLA warnings do
   // not); incident, maintenance and policy changes may move the next instant a watcher waits for.
   const PUBLIC_EVENTS = /^(import\.completed|incident\.(created|updated|resolved|reopened|changed|milestone|postmortem_published)|component\.|maintenance|notice\.|sla_policy|reconnected)/;
+  // Re-reading the next deadline is paced like the rebuild: its instants are minutes apart, and the
+  // last re-read of a burst sees every change in it.
+  const paced = (w: { arm(): Promise<void> }) => new Pacer(deps.config.LIVE_PUSH_INTERVAL_MS, () => w.arm().catch(() => {}));
+  const slaArms = paced(slaWatcher);
+  const cadenceArms = paced(cadenceWatcher);
+  const maintenanceArms = paced(maintenanceWatcher);
   // Once per batch of events (a write's several events are one change): one rebuild, one push.
   const react = (types: string[]) => {
     const any = (test: (type: string) => boolean) => types.some(test);
-    if (any((t) => t.startsWith('incident.') || t === 'sla_policy.changed' || t === 'reconnected')) void slaWatcher.arm().catch(() => {});
-    if (any((t) => t.startsWith('incident.') || t === 'reconnected')) void cadenceWatcher.arm().catch(() => {});
-    if (any((t) => t.startsWith('maintenance.') || t === 'reconnected')) void maintenanceWatcher.arm().catch(() => {});
-    if (any((t) => PUBLIC_EVENTS.test(t))) void snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed'));
+    if (any((t) => t.startsWith('incident.') || t === 'sla_policy.changed' || t === 'reconnected')) void slaArms.request();
+    if (any((t) => t.startsWith('incident.') || t === 'reconnected')) void cadenceArms.request();
+    if (any((t) => t.startsWith('maintenance.') || t === 'reconnected')) void maintenanceArms.request();
+    if (any((t) => PUBLIC_EVENTS.test(t))) void rebuilds.request();
   };
   dispatcher.onEvents((events) => react(events.map((e) => e.type)));
   // On PostgreSQL other instances may have claimed the event: they NOTIFY, every instance reacts.
@@ -104,6 +115,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     cadenceWatcher,
     maintenanceWatcher,
     snapshot,
+    rebuilds,
     backups,
     health,
     async startBackground() {
@@ -145,6 +157,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       cadenceWatcher.stop();
       maintenanceWatcher.stop();
       snapshot.stop();
+      for (const p of [rebuilds, slaArms, cadenceArms, maintenanceArms]) p.stop();
       await dispatcher.stop();
       for (const ch of channels) ch.close?.();
       await changeFeed?.stop();

@@ -14,6 +14,8 @@ export interface Ctx {
   now: Date;
   actor: Actor | null;
   requestId?: string;
+  /** Called after each transaction made through this context commits (the outbox fans out at once). */
+  onCommit?: () => void;
 }
 
 export interface TxCtx extends Ctx {
@@ -21,6 +23,8 @@ export interface TxCtx extends Ctx {
 }
 
 /** Runs a verb body in one transaction: rows, audit entries and outbox events commit together. */
-export function inTransaction<T>(ctx: Ctx, fn: (tctx: TxCtx) => Promise<T>): Promise<T> {
-  return ctx.db.transaction((tx) => fn({ ...ctx, tx: tx as unknown as Executor }));
+export async function inTransaction<T>(ctx: Ctx, fn: (tctx: TxCtx) => Promise<T>): Promise<T> {
+  const result = await ctx.db.transaction((tx) => fn({ ...ctx, tx: tx as unknown as Executor }));
+  ctx.onCommit?.();
+  return result;
 }

@@ -6,6 +6,8 @@ declare global {
   namespace Express {
     interface Request {
       actor?: Actor;
+      /** Set for writes (app.ts): fans the outbox out as soon as a transaction commits. */
+      onCommit?: () => void;
       /** Hash of the console session, when the request came with one. */
       sessionIdHash?: string;
       /** Public id of that console session (the "Security" page marks it as this one). */

@@ -75,6 +75,15 @@ export class OutboxDispatcher {
     return n;
   }
 
+  /**
+   * After a write commits: fan its events out now. Only channels that got new deliveries are woken
+   * (a write with no e-mail, tweet or webhook to send costs no delivery query); retries and other
+   * instances' rows are found by the poll.
+   */
+  async afterCommit(): Promise<void> {
+    await this.fanOut();
+  }
+
   /** Sends due deliveries of every configured channel until none are due now. */
   async deliverDue(): Promise<number> {
     const counts = await Promise.all(this.activeSenders().map((s) => s.run()));
@@ -87,8 +96,8 @@ export class OutboxDispatcher {
     return this.senders.filter((s) => s.channel.enabled());
   }
 
-  private kickSenders(): void {
-    for (const s of this.activeSenders()) void s.run().catch((err) => this.logger.error({ err, channel: s.channel.name }, 'delivery failed'));
+  private kickSenders(only?: Set<string>): void {
+    for (const s of this.activeSenders()) if (!only || only.has(s.channel.name)) void s.run().catch((err) => this.logger.error({ err, channel: s.channel.name }, 'delivery failed'));
   }
 
   /** Fans out until no event is pending; a call while it runs makes it look once more. */
@@ -114,6 +123,7 @@ export class OutboxDispatcher {
     let total = 0;
     for (;;) {
       const events: OutboxEvent[] = [];
+      const planned = new Set<string>();
       const batch = await this.db.transaction(async (tx) => {
         const rows = await tx.select().from(outboxEvents).where(isNull(outboxEvents.dispatchedAt)).orderBy(asc(outboxEvents.id)).limit(EVENT_BATCH).for('update', { skipLocked: true });
         const now = this.clock.now();
@@ -126,11 +136,12 @@ export class OutboxDispatcher {
           }
           for (const ch of this.channels) {
             if (!ch.enabled()) continue;
-            const planned = await ch.plan(event, tx as unknown as Db);
-            for (let i = 0; i < planned.length; i += 1000) {
+            const plan = await ch.plan(event, tx as unknown as Db);
+            if (plan.length) planned.add(ch.name);
+            for (let i = 0; i < plan.length; i += 1000) {
               await tx
                 .insert(deliveries)
-                .values(planned.slice(i, i + 1000).map((p) => ({ eventId: event.id, channel: ch.name, target: p.target, idempotencyKey: `${event.id}:${ch.name}:${p.target}`, payload: p.payload ?? null, nextAttemptAt: now, createdAt: now })))
+                .values(plan.slice(i, i + 1000).map((p) => ({ eventId: event.id, channel: ch.name, target: p.target, idempotencyKey: `${event.id}:${ch.name}:${p.target}`, payload: p.payload ?? null, nextAttemptAt: now, createdAt: now })))
                 .onConflictDoNothing();
             }
           }
@@ -146,7 +157,7 @@ export class OutboxDispatcher {
       total += batch;
       // One call per batch: a write's several events (created, component changed…) are one change to react to.
       if (events.length) for (const fn of this.listeners) fn(events);
-      if (batch) this.kickSenders(); // the new deliveries go out now, each channel on its own
+      if (planned.size) this.kickSenders(planned); // the new deliveries go out now, each channel on its own
       if (batch < EVENT_BATCH) return total;
     }
   }

@@ -12,16 +12,23 @@ const asDateTime = (d: Date | string) => (typeof d === 'string' ? DateTime.fromI
  */
 export function humanTime(d: Date | string | null | undefined): string {
   if (!d) return '';
-  // Every rebuild of the status page spells out the same few instants again; luxon takes ~50 µs each.
-  const key = typeof d === 'string' ? d : d.getTime();
-  let text = spelled.get(key);
+  return remembered(spelled, typeof d === 'string' ? d : d.getTime(), () => spell(d));
+}
+
+// Every rebuild of the status page spells out the same few instants again, and luxon takes tens of
+// microseconds for each (zone lookups, locale setup): keep what was spelled, up to a bound.
+const spelled = new Map<string | number, string>();
+const easterns = new Map<string | number, string>();
+const promises = new Map<string, string>();
+function remembered<K>(cache: Map<K, string>, key: K, make: () => string): string {
+  let text = cache.get(key);
   if (text === undefined) {
-    if (spelled.size >= 10_000) spelled.clear();
-    spelled.set(key, (text = spell(d)));
+    if (cache.size >= 10_000) cache.clear();
+    cache.set(key, (text = make()));
   }
   return text;
 }
-const spelled = new Map<string | number, string>();
+const keyOf = (d: Date | string) => (typeof d === 'string' ? d : d.getTime());
 
 function spell(d: Date | string): string {
   const t = asDateTime(d);
@@ -35,8 +42,10 @@ function spell(d: Date | string): string {
 /** US Eastern only: "Wed Dec 2 2026, 09:30 EST" (maintenance windows are defined in Eastern time). */
 export function easternTime(d: Date | string | null | undefined): string {
   if (!d) return '';
-  const t = asDateTime(d);
-  return t.isValid ? t.setZone(PAGE_ZONE).toFormat('ccc LLL d yyyy, HH:mm ZZZZ', { locale: 'en-US' }) : '';
+  return remembered(easterns, keyOf(d), () => {
+    const t = asDateTime(d);
+    return t.isValid ? t.setZone(PAGE_ZONE).toFormat('ccc LLL d yyyy, HH:mm ZZZZ', { locale: 'en-US' }) : '';
+  });
 }
 
 /** A calendar day: "Dec 1, 2026" (dates such as a component's start date are UTC days). */
@@ -63,6 +72,10 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
  */
 export function nextUpdateText(at: Date | string | null | undefined, from: Date | string): string {
   if (!at) return '';
+  return remembered(promises, `${keyOf(at)} ${keyOf(from)}`, () => spellPromise(at, from));
+}
+
+function spellPromise(at: Date | string, from: Date | string): string {
   const t = asDateTime(at).setZone('UTC');
   if (!t.isValid) return '';
   const sameDay = t.toISODate() === asDateTime(from).setZone('UTC').toISODate();

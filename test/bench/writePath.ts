@@ -58,10 +58,10 @@ export async function runWritePath(beacon: Beacon, log: (s: string) => void): Pr
     }
     let n = 0;
     const steps = ['identified', 'monitoring', 'investigating'];
-    const last = new Map<string, string>();
     for (const rate of rates) {
       const total = Math.round(rate * seconds);
       const lat: number[] = [];
+      const timeline: Array<[number, number]> = [];
       let errors = 0;
       let firstError: string | undefined;
       const start = nowMs() + 100;
@@ -73,11 +73,13 @@ export async function runWritePath(beacon: Beacon, log: (s: string) => void): Pr
         n += 1;
         const id = ids[k % ids.length]!;
         const message = `Bench write #${n}.`;
-        last.set(id, message);
         inFlight.push(
           post(beacon, `/api/v1/incidents/${id}/updates`, { status: steps[n % steps.length], message, deliver_notifications: false }).then(
             (status) => {
-              if (status === 201 || status === 200) lat.push(nowMs() - due);
+              if (status === 201 || status === 200) {
+                lat.push(nowMs() - due);
+                timeline.push([due - start, nowMs() - due]);
+              }
               else {
                 errors += 1;
                 firstError ??= `HTTP ${status}`;
@@ -99,7 +101,14 @@ export async function runWritePath(beacon: Beacon, log: (s: string) => void): Pr
       }
       const check = await pool.check(observer.seq);
       const html = String((observer.status as { html?: string }).html ?? '');
-      const converged = [...last.values()].every((m) => html.includes(m));
+      // Concurrent writes to one incident may commit out of send order: compare with what was stored.
+      const newest = await Promise.all(ids.map(async (id) => ((await (await fetch(`${beacon.url}/api/v1/incidents/${id}`, { headers: { authorization: `Bearer ${beacon.token}` } })).json()) as { incident_updates: { body: string }[] }).incident_updates[0]?.body ?? ''));
+      const converged = newest.every((m) => html.includes(m));
+      if (process.env.WRITE_TIMELINE) {
+        const bySecond = new Map<number, number[]>();
+        for (const [at, ms] of timeline) bySecond.set(Math.floor(at / 1000), [...(bySecond.get(Math.floor(at / 1000)) ?? []), ms]);
+        for (const [sec, ms] of [...bySecond].sort((a, b) => a[0] - b[0])) log(`    t=${sec}s sent ${ms.length}: median ${percentile(ms.sort((a, b) => a - b), 50).toFixed(0)} ms, max ${ms.at(-1)!.toFixed(0)} ms`);
+      }
       const s = lat.sort((a, b) => a - b);
       const row: WriteRow = { rate, seconds, sent: total, ok: s.length, errors, firstError, p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN, clients: check.total, behind: check.behind, converged };
       log(`  write path ${rate}/s: ${row.ok}/${total} ok, p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, max ${row.max.toFixed(0)} ms; clients behind ${row.behind}/${row.clients}, final push shows every last update: ${converged}`);

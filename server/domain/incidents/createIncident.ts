@@ -35,7 +35,7 @@ export async function createIncident(ctx: Ctx, input: CreateIncidentInput) {
     const id = incident!.id;
     await timeline(t, id, 'created', { severity: input.severity, reported_at: reportedAt.toISOString() });
     const affected = await applyComponentChanges(t, id, input.components ?? []);
-    const update = await insertPublicUpdate(t, id, { ...input, status: 'investigating' }, affected);
+    const update = await insertPublicUpdate(t, incident!, { ...input, status: 'investigating' }, affected);
     if (input.note) await timeline(t, id, 'note', { body: input.note });
     await recordAudit(t, { action: 'incident.create', subjectType: 'incident', subjectId: id, after: { ...incident, components: input.components ?? [] } });
     await recordEvent(t, 'incident.created', { incident_id: id, update_id: update!.id, deliver_notifications: update.deliverNotifications });

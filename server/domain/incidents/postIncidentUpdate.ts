@@ -48,7 +48,7 @@ export async function postIncidentUpdate(ctx: Ctx, id: string, input: UpdateInpu
         .where(eq(incidents.id, id));
       affected = await applyComponentChanges(t, id, input.components ?? []);
     }
-    const update = await insertPublicUpdate(t, id, input, affected ?? null);
+    const update = await insertPublicUpdate(t, incident, input, affected ?? null);
     const deliver = update.deliverNotifications;
     await recordAudit(t, { action: 'incident.update', subjectType: 'incident', subjectId: id, before: { status: incident.status }, after: { status: input.status, update_id: update.id } });
     const type = input.status === 'resolved' ? 'incident.resolved' : wasResolved ? 'incident.reopened' : 'incident.updated';

@@ -18,10 +18,11 @@ export interface PublicUpdateFields extends CommitmentInput {
  * (the first update, an update, a recorded fix) goes through here, so they all notify the same
  * way — and each makes (or clears) the incident's "next update by" commitment.
  */
-export async function insertPublicUpdate(t: TxCtx, incidentId: string, input: PublicUpdateFields, affected: AffectedComponent[] | null) {
+/** `incident`: the row the caller already holds (locked or just made); its severity picks the default cadence. */
+export async function insertPublicUpdate(t: TxCtx, incident: { id: string; severity: number }, input: PublicUpdateFields, affected: AffectedComponent[] | null) {
+  const incidentId = incident.id;
   const deliver = input.deliver_notifications ?? true;
-  const [incident] = await t.tx.select({ severity: incidents.severity }).from(incidents).where(eq(incidents.id, incidentId));
-  const nextUpdateAt = commitmentFor(input, input.status, incident!.severity, await getCadencePolicy(t.tx), t.now);
+  const nextUpdateAt = commitmentFor(input, input.status, incident.severity, await getCadencePolicy(t.tx), t.now);
   const [update] = await t.tx
     .insert(incidentUpdates)
     .values({ incidentId, status: input.status, body: input.message, deliverNotifications: deliver, customTweet: input.custom_tweet || null, skipTwitter: input.skip_twitter ?? false, affectedComponents: affected, authorId: t.actor!.id, createdAt: t.now, displayAt: t.now, nextUpdateAt })

@@ -98,7 +98,7 @@ export async function recordMilestone(ctx: Ctx, id: string, input: MilestoneInpu
         .where(eq(incidents.id, id));
       affected = await applyComponentChanges(t, id, input.components ?? []);
     }
-    const update = await insertPublicUpdate(t, id, { ...input, status, message: input.message ?? DEFAULT_FIX_MESSAGE[input.milestone] }, affected);
+    const update = await insertPublicUpdate(t, incident, { ...input, status, message: input.message ?? DEFAULT_FIX_MESSAGE[input.milestone] }, affected);
     const type = input.milestone === 'final_fix' ? 'incident.resolved' : 'incident.updated';
     await recordEvent(t, type, { incident_id: id, update_id: update.id, deliver_notifications: update.deliverNotifications, milestone: input.milestone });
     return lockIncident(t, id);
