@@ -63,13 +63,17 @@ import { dataConsoleRoutes, IMPORT_BODY_LIMIT, importFormParser } from './http/r
 import { importRoutes } from './http/routes/api/import.js';
 import { samlAcsBody, samlRoutes } from './http/routes/console/saml.js';
 import { samlMetadataRoutes } from './http/routes/public/samlMetadata.js';
+import type { CommittedEvent } from './domain/context.js';
 import { SAML_ACS_PATH, SamlServiceProvider } from './http/saml/samlServiceProvider.js';
 
 export { ROOT };
 
-/** Runtime hooks the app calls; `afterWrite` lets the outbox fan out right after a write commits. */
+/**
+ * Runtime hooks the app calls; `afterWrite` lets the outbox fan out (and the public snapshot
+ * rebuild) right after a write commits, with the events its transaction recorded when known.
+ */
 export interface AppHooks {
-  afterWrite: () => void;
+  afterWrite: (committed: readonly CommittedEvent[]) => void;
 }
 
 /** Builds the Express app without listening, so tests drive it in-process. */
@@ -105,11 +109,11 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   app.use((req, res, next) => {
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS') {
       let committed = false;
-      req.onCommit = () => {
+      req.onCommit = (events) => {
         committed = true;
-        hooks.afterWrite();
+        hooks.afterWrite(events);
       };
-      res.on('finish', () => committed || hooks.afterWrite());
+      res.on('finish', () => committed || hooks.afterWrite([]));
     }
     next();
   });

@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { createApp } from './app.js';
+import { createApp, type AppHooks } from './app.js';
 import type { AppDeps } from './deps.js';
 import { startJobs } from '../jobs/registry.js';
 import { retentionJob } from '../jobs/retention.js';
@@ -49,7 +49,7 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   metrics.watchHealth(health, Boolean(deps.config.REDIS_URL));
   const backups = new BackupJobs(deps);
   metrics.watchBackups(() => backups.latest(), deps.clock);
-  const hooks = { afterWrite: () => {} };
+  const hooks: AppHooks = { afterWrite: () => {} };
   const app = createApp(deps, snapshot, metrics, hooks, health, backups);
   const server = http.createServer(fastPath(snapshot, app));
   gateway = new RealtimeGateway(server, deps, (auth) => subscriptionKey(snapshot, auth));
@@ -75,7 +75,6 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
   const channels = deliveryChannels(deps);
   const shared = deps.database.driver === 'postgres';
   const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared, deps.config.DELIVERY_LEASE_SECONDS * 1000);
-  if (opts.dispatchAfterWrite ?? true) hooks.afterWrite = () => void dispatcher.afterCommit().catch((err) => deps.logger.error({ err }, 'outbox dispatch failed'));
   const slaWatcher = new SlaWatcher(deps.database.db, deps.clock, deps.logger, (fired) => {
     for (const w of fired) metrics.slaLateness.observe(w.lateMs / 1000);
     void dispatcher.drain();
@@ -103,7 +102,24 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
     if (any((t) => t.startsWith('maintenance.') || t === 'reconnected')) void maintenanceArms.request();
     if (any((t) => PUBLIC_EVENTS.test(t))) void rebuilds.request();
   };
-  dispatcher.onEvents((events) => react(events.map((e) => e.type)));
+  // A write reacts the moment it commits, with the events it recorded: the rebuild and live push need
+  // only the committed rows, not the outbox fan-out. When this dispatcher then fans those events
+  // out, they are not reacted to a second time.
+  const reactedAtCommit = new Set<number>();
+  if (opts.dispatchAfterWrite ?? true) {
+    hooks.afterWrite = (committed) => {
+      if (committed.length) {
+        if (reactedAtCommit.size > 10_000) reactedAtCommit.clear(); // another instance fanned them out
+        for (const e of committed) reactedAtCommit.add(e.id);
+        react(committed.map((e) => e.type));
+      }
+      void dispatcher.afterCommit().catch((err) => deps.logger.error({ err }, 'outbox dispatch failed'));
+    };
+  }
+  dispatcher.onEvents((events) => {
+    const fresh = events.filter((e) => !reactedAtCommit.delete(e.id));
+    if (fresh.length) react(fresh.map((e) => e.type));
+  });
   // On PostgreSQL other instances may have claimed the event: they NOTIFY, every instance reacts.
   const changeFeed = shared && deps.database.url ? new ChangeFeed(deps.database.url, deps.logger, (types) => react(types.split(','))) : null;
   let jobs: { stop(): void } | null = null;

@@ -14,17 +14,26 @@ export interface Ctx {
   now: Date;
   actor: Actor | null;
   requestId?: string;
-  /** Called after each transaction made through this context commits (the outbox fans out at once). */
-  onCommit?: () => void;
+  /** Called after each transaction made through this context commits, with the outbox events it recorded. */
+  onCommit?: (events: readonly CommittedEvent[]) => void;
+}
+
+/** An outbox event as its transaction recorded it. */
+export interface CommittedEvent {
+  id: number;
+  type: string;
 }
 
 export interface TxCtx extends Ctx {
   tx: Executor;
+  /** The events recorded in this transaction so far (recordEvent adds to it). */
+  recorded?: CommittedEvent[];
 }
 
 /** Runs a verb body in one transaction: rows, audit entries and outbox events commit together. */
 export async function inTransaction<T>(ctx: Ctx, fn: (tctx: TxCtx) => Promise<T>): Promise<T> {
-  const result = await ctx.db.transaction((tx) => fn({ ...ctx, tx: tx as unknown as Executor }));
-  ctx.onCommit?.();
+  const recorded: CommittedEvent[] = [];
+  const result = await ctx.db.transaction((tx) => fn({ ...ctx, tx: tx as unknown as Executor, recorded }));
+  ctx.onCommit?.(recorded);
   return result;
 }

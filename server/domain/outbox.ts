@@ -7,5 +7,6 @@ export async function recordEvent(ctx: TxCtx, type: string, payload: Record<stri
     .insert(outboxEvents)
     .values({ type, payload, createdAt: ctx.now })
     .returning({ id: outboxEvents.id });
+  ctx.recorded?.push({ id: row!.id, type });
   return row!.id;
 }

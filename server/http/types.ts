@@ -1,4 +1,4 @@
-import type { Actor } from '../domain/context.js';
+import type { Actor, CommittedEvent } from '../domain/context.js';
 import type { SignInMethod } from '../domain/staff/signInMethods.js';
 
 declare global {
@@ -7,7 +7,7 @@ declare global {
     interface Request {
       actor?: Actor;
       /** Set for writes (app.ts): fans the outbox out as soon as a transaction commits. */
-      onCommit?: () => void;
+      onCommit?: (events: readonly CommittedEvent[]) => void;
       /** Hash of the console session, when the request came with one. */
       sessionIdHash?: string;
       /** Public id of that console session (the "Security" page marks it as this one). */

@@ -43,6 +43,35 @@ describe('live pushes are paced: a burst of writes is one push at once and one w
   });
 });
 
+// In production a write's events are reacted to when its transaction commits (the push does not wait
+// for the outbox fan-out), and the fan-out of those same events does not rebuild a second time.
+describe('a write rebuilds once, at commit, not again when its events are fanned out', () => {
+  let s: TestServer;
+  before(async () => (s = await startTestServer({ dispatchAfterWrite: true })));
+  after(() => s.close());
+
+  it('one rebuild and one push per write', async () => {
+    const api = new Client(s.baseUrl, (await staff('regular')).token);
+    await s.runtime.snapshot.rebuild();
+    const sock: Socket = connect(`${s.baseUrl}/public`, { transports: ['websocket'], forceNew: true });
+    const pushes: Array<{ seq: number; html: string }> = [];
+    try {
+      await new Promise<void>((resolve) => sock.once('status', () => resolve()));
+      sock.on('status', (m) => pushes.push(m));
+      const before = s.runtime.snapshot.seq;
+      expect((await api.post('/api/v1/incidents', { title: 'Rebuilt once', severity: 3, message: 'Looking' })).status).to.equal(201);
+      const pushed = await until(() => pushes.find((p) => p.html.includes('Rebuilt once')));
+      await s.runtime.dispatcher.drain(); // the fan-out of the write's events has happened
+      await s.runtime.rebuilds.flush(); // and anything it asked for has run
+      expect(pushed.seq).to.equal(before + 1);
+      expect(s.runtime.snapshot.seq).to.equal(before + 1);
+      expect(pushes.map((p) => p.seq)).to.deep.equal([before + 1]);
+    } finally {
+      sock.close();
+    }
+  });
+});
+
 async function until<T>(fn: () => T | undefined, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
