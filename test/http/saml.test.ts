@@ -46,6 +46,15 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
   // The form's action is PUBLIC_URL's ACS; the test server listens on its own port, so post there.
   const postAcs = (c: Client, fields: Record<string, string>) => c.request('POST', '/console/login/saml/acs', new URLSearchParams(fields).toString(), form);
   const signIn = async (c: Client, next?: string) => postAcs(c, await throughIdp(c, next));
+  /**
+   * The IdP's form posted the way a browser posts it: cross-site, so without Beacon's SameSite=Lax
+   * cookies. Returns Beacon's answer and the fields of the form it hands back, if it did.
+   */
+  async function crossSitePost(fields: Record<string, string>) {
+    const res = await new Client(s.baseUrl).request('POST', '/console/login/saml/acs', new URLSearchParams(fields).toString(), form);
+    const field = (name: string) => unescape(new RegExp(`name="${name}" value="([^"]*)"`).exec(res.text)?.[1] ?? '');
+    return { res, handedBack: { SAMLResponse: field('SAMLResponse'), RelayState: field('RelayState'), continued: field('continued') } };
+  }
   const ssoAudit = async () => (await db().select().from(auditLog).where(like(auditLog.action, 'sso.%')).orderBy(asc(auditLog.id))).map((a) => ({ action: a.action, ...(a.after as object) }));
   const sessionCount = async () => (await db().select().from(sessions)).length;
 
@@ -66,7 +75,19 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
     const login = await c.get('/console/login', html);
     expect(login.text).to.match(/href="\/console\/login\/saml\?next(=|&#x3D;)%2Fconsole">Sign in with SAML<\/a>/);
 
-    const res = await signIn(c, '/console/incidents?filter=open');
+    const fields = await throughIdp(c, '/console/incidents?filter=open');
+    // The IdP's post arrives without the cookie: Beacon reads nothing and hands the answer back in a
+    // page that posts it to itself (a same-site POST, which carries the cookie).
+    const { res: bounce, handedBack } = await crossSitePost(fields);
+    expect(bounce.status).to.equal(200);
+    expect(bounce.headers.get('cache-control')).to.equal('no-store');
+    expect(bounce.text).to.include('<form method="post" action="/console/login/saml/acs" id="saml-continue">');
+    expect(bounce.text).to.include('<script src="/public/js/saml-continue.js" defer></script>');
+    expect(handedBack).to.deep.equal({ ...fields, continued: '1' });
+    expect(await sessionCount()).to.equal(0);
+    expect(await ssoAudit()).to.deep.equal([]);
+
+    const res = await postAcs(c, handedBack);
     expect(res.status).to.equal(303);
     expect(res.headers.get('location')).to.equal('/console/incidents?filter=open');
     expect(idp.lastRequest).to.include('AssertionConsumerServiceURL="http://127.0.0.1:3000/console/login/saml/acs"');
@@ -128,8 +149,10 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
     try {
       const who = await staff('regular');
       idp.shape = TestSamlIdp.defaultShape(who.email);
-      const fields = await throughIdp(new Client(s.baseUrl));
-      expect((await postAcs(new Client(other.baseUrl), fields)).status).to.equal(303);
+      const c = new Client(s.baseUrl);
+      const fields = await throughIdp(c);
+      const onOther = await new Client(other.baseUrl).request('POST', '/console/login/saml/acs', new URLSearchParams(fields).toString(), { ...form, cookie: c.cookieHeader() });
+      expect(onOther.status).to.equal(303);
     } finally {
       await other.close();
     }
@@ -220,10 +243,41 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
       expect((await postAcs(c, fields)).status).to.equal(303);
       // As if a second instance had read the request before the first marked it answered.
       await db().update(samlMessageIds).set({ usedAt: null }).where(eq(samlMessageIds.kind, 'request'));
-      const again = await postAcs(new Client(s.baseUrl), fields);
+      const again = await postAcs(c, fields);
       expect(again.status).to.equal(401);
       expect(unescape(again.text)).to.include('has already been used');
       expect(await sessionCount()).to.equal(1);
+    });
+
+    it('an answer to a sign-in another browser started (login CSRF), without using up that sign-in', async () => {
+      // Someone completes their own sign-in at the IdP and has a victim's browser post the answer.
+      const attacker = new Client(s.baseUrl);
+      const fields = await throughIdp(attacker);
+      // A victim who started no sign-in: the page hands the answer back, and the same-site post has no cookie.
+      const { res: bounce, handedBack } = await crossSitePost(fields);
+      expect(bounce.status).to.equal(200);
+      const blank = new Client(s.baseUrl);
+      await expectRefused(await postAcs(blank, handedBack), 401, 'other_browser', 'answers a sign-in started in another browser');
+      expect(blank.hasCookie('beacon_session')).to.equal(false);
+      await db().delete(auditLog);
+      // A victim with a sign-in of their own under way: their cookie names their request, not this one.
+      const victim = new Client(s.baseUrl);
+      await throughIdp(victim);
+      await expectRefused(await postAcs(victim, handedBack), 401, 'other_browser', 'answers a sign-in started in another browser');
+      // A forged cookie counts as none.
+      const forged = await new Client(s.baseUrl).request('POST', '/console/login/saml/acs', new URLSearchParams(handedBack).toString(), { ...form, cookie: attacker.cookieHeader().replace(/(beacon_saml=[^.;]*\.)[^;]{4}/, '$1AAAA') });
+      expect(forged.status).to.equal(401);
+      expect(await sessionCount()).to.equal(0);
+      // The request was not used up by the foreign posts: its own browser still signs in with it.
+      expect((await postAcs(attacker, fields)).status).to.equal(303);
+    });
+
+    it('keeps sign-ins started in several tabs: each answer is taken by the browser that started them', async () => {
+      const c = new Client(s.baseUrl);
+      const first = await throughIdp(c);
+      await throughIdp(c);
+      await throughIdp(c);
+      expect((await postAcs(c, first)).status).to.equal(303);
     });
 
     it('an unsolicited response (no InResponseTo) and one answering a request never sent', async () => {
@@ -239,7 +293,7 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
 
     it('malformed responses: not base64, not XML, not a SAML Response, missing (400)', async () => {
       for (const SAMLResponse of ['not base64!', Buffer.from('<samlp:Response').toString('base64'), Buffer.from('<html></html>').toString('base64')]) {
-        await expectRefused(await postAcs(new Client(s.baseUrl), { SAMLResponse }), 400, 'malformed', 'could not be read');
+        await expectRefused(await postAcs(new Client(s.baseUrl), { SAMLResponse, continued: '1' }), 400, 'malformed', 'could not be read');
         await db().delete(auditLog);
       }
       await expectRefused(await postAcs(new Client(s.baseUrl), { RelayState: '/console' }), 400, 'malformed', 'could not be read');
@@ -296,7 +350,7 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
     const refused = await c.get('/console/login/saml', html);
     expect(refused.status).to.equal(429);
     expect(refused.headers.get('retry-after')).to.match(/^\d+$/);
-    expect((await postAcs(new Client(s.baseUrl), { SAMLResponse: 'x' })).status).to.equal(429);
+    expect((await postAcs(new Client(s.baseUrl), { SAMLResponse: 'x', continued: '1' })).status).to.equal(429);
   });
 
   it('follows only console paths from RelayState', async () => {

@@ -16,6 +16,7 @@ const REFUSALS = {
   wrong_issuer: ['unauthenticated', 'The sign-in response came from an identity provider Beacon does not use.'],
   expired: ['unauthenticated', 'The sign-in response has expired (or the clocks of Beacon and your identity provider disagree). ' + START_AGAIN],
   replayed: ['unauthenticated', 'This sign-in response has already been used. ' + START_AGAIN],
+  other_browser: ['unauthenticated', 'This sign-in response answers a sign-in started in another browser (or your browser did not keep Beacon’s sign-in cookie). ' + START_AGAIN],
   unknown_request: ['unauthenticated', 'This sign-in response does not answer a sign-in started here, or it came too late. ' + START_AGAIN],
   idp_error: ['unauthenticated', 'Your identity provider did not sign you in. ' + START_AGAIN],
   email_missing: ['unauthenticated', 'Your identity provider did not send an e-mail address, so Beacon cannot tell who you are. An admin should check the attributes it sends.'],

@@ -6,7 +6,7 @@ import type { ExternalIdentity } from '../../domain/sso/signInWithIdentityProvid
 import type { SamlSettings } from '../../samlConfig.js';
 import { IdpMetadataSource, parseXml, type IdpDescriptor } from './idpMetadata.js';
 import { EMAIL_NAME_ID, identityFromProfile } from './samlIdentity.js';
-import { reasonOfLibraryError, SamlRefused } from './samlRefusals.js';
+import { reasonOfLibraryError, SamlRefused, type SamlRefusalReason } from './samlRefusals.js';
 
 export const SAML_ACS_PATH = '/console/login/saml/acs';
 export const SAML_METADATA_PATH = '/saml/metadata.xml';
@@ -27,6 +27,12 @@ const DS = 'http://www.w3.org/2000/09/xmldsig#';
 type XmlJs = { $?: Record<string, string>; _?: string } & { [child: string]: XmlJs[] | Record<string, string> | string | undefined };
 const first = (node: XmlJs | undefined, child: string): XmlJs | undefined => (node?.[child] as XmlJs[] | undefined)?.[0];
 const all = (node: XmlJs | undefined, child: string): XmlJs[] => (node?.[child] as XmlJs[] | undefined) ?? [];
+
+/** Why an answer to a request this browser did not start is refused: said as precisely as is known. */
+async function foreignAnswer(ctx: Ctx, requestId: string): Promise<SamlRefusalReason> {
+  if (await samlRequestAnswered(ctx.db, requestId)) return 'replayed';
+  return (await pendingSamlRequest(ctx.db, requestId, ctx.now)) ? 'other_browser' : 'unknown_request';
+}
 
 /**
  * Beacon as a SAML 2.0 service provider (SP-initiated, HTTP-Redirect out, HTTP-POST back), built on
@@ -54,10 +60,11 @@ export class SamlServiceProvider {
   }
 
   /** Request ids live in the database, so the answer may reach any instance, even after a restart. */
-  private cache(ctx: Ctx): CacheProvider {
+  private cache(ctx: Ctx, sent?: (id: string) => void): CacheProvider {
     return {
       saveAsync: async (id, issuedAt) => {
         await rememberSamlRequest(ctx.db, id, issuedAt, ctx.now, REQUEST_LIFETIME_MS);
+        sent?.(id);
         return { value: issuedAt, createdAt: ctx.now.getTime() };
       },
       getAsync: (id) => pendingSamlRequest(ctx.db, id, ctx.now),
@@ -82,7 +89,7 @@ export class SamlServiceProvider {
     };
   }
 
-  private saml(ctx: Ctx, idp: IdpDescriptor): SAML {
+  private saml(ctx: Ctx, idp: IdpDescriptor, sent?: (id: string) => void): SAML {
     return new SAML({
       ...this.options(),
       entryPoint: idp.ssoUrl,
@@ -94,15 +101,21 @@ export class SamlServiceProvider {
       maxAssertionAgeMs: MAX_ASSERTION_AGE_MS,
       validateInResponseTo: ValidateInResponseTo.always,
       requestIdExpirationPeriodMs: REQUEST_LIFETIME_MS,
-      cacheProvider: this.cache(ctx),
+      cacheProvider: this.cache(ctx, sent),
       // Asking for "password" fails at IdPs that sign people in with a passkey or MFA; the IdP decides.
       disableRequestedAuthnContext: true,
     });
   }
 
-  /** Where to send the browser: the IdP's SSO URL with a fresh AuthnRequest; `next` rides in RelayState. */
-  async authorizeUrl(ctx: Ctx, next: string): Promise<string> {
-    return this.saml(ctx, await this.idp()).getAuthorizeUrlAsync(next, undefined, {});
+  /**
+   * Where to send the browser: the IdP's SSO URL with a fresh AuthnRequest; `next` rides in RelayState.
+   * The request's id is for the browser to keep (samlBrowserBinding.ts).
+   */
+  async authorizeUrl(ctx: Ctx, next: string): Promise<{ url: string; requestId: string }> {
+    let requestId = '';
+    const url = await this.saml(ctx, await this.idp(), (id) => (requestId = id)).getAuthorizeUrlAsync(next, undefined, {});
+    if (!requestId) throw new Error('node-saml made an AuthnRequest without remembering its id');
+    return { url, requestId };
   }
 
   /** The SP metadata XML an IdP admin imports (entity id, ACS URL, NameID format, signing cert if any). */
@@ -111,11 +124,18 @@ export class SamlServiceProvider {
     return generateServiceProviderMetadata({ ...this.options(), publicCerts: signing?.cert ?? null });
   }
 
-  /** Verifies a posted SAMLResponse and says who it names; throws SamlRefused with the reason otherwise. */
-  async verify(ctx: Ctx, body: unknown): Promise<ExternalIdentity> {
+  /**
+   * Verifies a posted SAMLResponse and says who it names; throws SamlRefused with the reason otherwise.
+   * `startedHere`: the AuthnRequest ids the posting browser started; an answer to any other is refused.
+   */
+  async verify(ctx: Ctx, body: unknown, startedHere: readonly string[]): Promise<ExternalIdentity> {
     const encoded = (body as { SAMLResponse?: unknown } | undefined)?.SAMLResponse;
     if (typeof encoded !== 'string' || !/^[A-Za-z0-9+/=\r\n]+$/.test(encoded)) throw new SamlRefused('malformed');
     const response = this.envelope(Buffer.from(encoded, 'base64').toString('utf8'));
+    const answering = response.getAttribute('InResponseTo');
+    // Checked before node-saml sees it, so a foreign answer cannot use up this browser's own request.
+    // (No InResponseTo at all is IdP-initiated: node-saml refuses it as answering no request.)
+    if (answering && !startedHere.includes(answering)) throw new SamlRefused(await foreignAnswer(ctx, answering));
     const idp = await this.idp();
     let profile: Profile | null;
     try {
