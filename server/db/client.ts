@@ -25,6 +25,8 @@ export interface Database {
   url?: string;
   /** Pool figures for /metrics (PostgreSQL only). */
   poolStats?: () => { total: number; idle: number; waiting: number };
+  /** The embedded engine's WebAssembly heap in bytes, for /metrics (PGlite only): it grows, never shrinks. */
+  embeddedHeapBytes?: () => number;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -85,6 +87,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     db,
     driver: 'pglite',
+    embeddedHeapBytes: () => client.Module.HEAPU8.byteLength,
     ping: async () => void (await client.query('select 1')),
     close: () => client.close(),
   };

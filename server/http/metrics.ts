@@ -49,6 +49,10 @@ export class Metrics {
         this.set(at ? Math.max(0, (clock.now().getTime() - at.getTime()) / 1000) : 0);
       },
     });
+    if (database.embeddedHeapBytes) {
+      const heap = database.embeddedHeapBytes;
+      new Gauge({ name: 'beacon_embedded_database_heap_bytes', help: 'The embedded database\'s WebAssembly heap (part of the resident memory; it grows and never shrinks)', registers: [this.registry], collect() { this.set(heap()); } });
+    }
     if (database.poolStats) {
       const stats = database.poolStats;
       new Gauge({ name: 'beacon_db_pool_connections', help: 'Database pool connections', labelNames: ['state'], registers: [this.registry], collect() { const s = stats(); this.set({ state: 'total' }, s.total); this.set({ state: 'idle' }, s.idle); this.set({ state: 'waiting' }, s.waiting); } });

@@ -115,6 +115,11 @@ function soakRows(s: SoakResult): void {
   rows.push([`soak: Beacon RSS start → end (peak) MiB`, `${f(s.rssStartKiB / 1024)} → ${f(s.rssEndKiB / 1024)} (${f(s.rssPeakKiB / 1024)})`, '', '', '', '']);
   rows.push([`soak: RSS trough first → last window MiB`, `${f(s.troughStartKiB / 1024)} → ${f(s.troughEndKiB / 1024)}`, '', '', '', '']);
   rows.push([`soak: memory growth (troughs) %`, f(s.growthPct, 1), '', '', '< 10 %', verdict(s.growthPct < 10)]);
+  if (s.breakdown) {
+    const b = s.breakdown;
+    const pair = ([a, z]: [number, number]) => (Number.isFinite(a) ? `${f(a)} → ${f(z)}` : 'n/a');
+    rows.push([`soak: lowest JS heap used / external / embedded DB heap MiB`, `${pair(b.heapUsed)} / ${pair(b.external)} / ${pair(b.embeddedHeap)}`, '', '', '', '']);
+  }
   rows.push([`soak: reads req/s (p99 ms)`, s.http ? `${f(s.http.reqPerSec)} (${f(s.http.p99, 1)})` : 'n/a', '', '', '~500 req/s', '']);
   const httpErr = s.http ? s.http.errors + s.http.timeouts + s.http.non2xx : NaN;
   rows.push([`soak: HTTP errors / write errors / ws disconnects`, `${f(httpErr)} / ${s.writeErrors} of ${s.writes} / ${s.disconnected}`, '', '', '0', verdict(httpErr === 0 && s.writeErrors === 0 && s.disconnected === 0)]);

@@ -6,7 +6,7 @@
 // so the saw-tooth between collections does not count as growth.
 import { ClientPool, Observer } from './fanout.js';
 import { runAutocannon, HOT_PATHS, type CannonSummary } from './hotPath.js';
-import { envInt, rssKiB, sleep, staffJson, type Beacon } from './lib.js';
+import { envInt, request, rssKiB, sleep, staffJson, type Beacon } from './lib.js';
 
 export interface SoakResult {
   seconds: number;
@@ -28,6 +28,19 @@ export interface SoakResult {
   finalSeq: number;
   behind: number;
   disconnected: number;
+  /** Where the memory is, first window → last window: the lowest JS heap in use, V8's external memory, the embedded database's WebAssembly heap (MiB). */
+  breakdown: { heapUsed: [number, number]; external: [number, number]; embeddedHeap: [number, number] } | null;
+}
+
+/** Beacon's own memory figures from /metrics (the bench is a loopback caller). */
+async function memoryFigures(beacon: Beacon): Promise<{ heapUsed: number; external: number; embeddedHeap: number } | null> {
+  try {
+    const text = (await request(`${beacon.url}/metrics`)).body.toString();
+    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+    return { heapUsed: read('beacon_nodejs_heap_size_used_bytes'), external: read('beacon_nodejs_external_memory_bytes'), embeddedHeap: read('beacon_embedded_database_heap_bytes') };
+  } catch {
+    return null;
+  }
 }
 
 export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) => void): Promise<SoakResult> {
@@ -53,6 +66,12 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
       samples.push({ t: Date.now() - startedAt, kib });
       if (kib > rssPeak) rssPeak = kib;
     }, 250);
+
+    const figures: { t: number; heapUsed: number; external: number; embeddedHeap: number }[] = [];
+    const figureSampler = setInterval(() => {
+      const t = Date.now() - startedAt;
+      void memoryFigures(beacon).then((m) => m && figures.push({ t, ...m }));
+    }, 2000);
 
     // Mixed reads for the whole soak, in their own process.
     let http: CannonSummary | null = null;
@@ -96,10 +115,14 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
     }
     await reads;
     clearInterval(sampler);
+    clearInterval(figureSampler);
     const windowMs = envInt('SOAK_WINDOW_S', Math.min(60, seconds / 5)) * 1000;
     const trough = (from: number, to: number) => Math.min(...samples.filter((x) => x.t >= from && x.t < to).map((x) => x.kib));
     const troughStart = trough(0, windowMs);
     const troughEnd = trough(seconds * 1000 - windowMs, Infinity);
+    const lowest = (key: 'heapUsed' | 'external' | 'embeddedHeap', from: number, to: number) => Math.min(...figures.filter((x) => x.t >= from && x.t < to).map((x) => x[key]));
+    const both = (key: 'heapUsed' | 'external' | 'embeddedHeap'): [number, number] => [lowest(key, 0, windowMs), lowest(key, seconds * 1000 - windowMs, Infinity)];
+    const breakdown = figures.length ? { heapUsed: both('heapUsed'), external: both('external'), embeddedHeap: both('embeddedHeap') } : null;
     await sleep(3000); // let the last rebuild reach everyone
     const finalSeq = observer.seq;
     const check = await pool.check(finalSeq);
@@ -124,6 +147,7 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
       finalSeq,
       behind: check.behind,
       disconnected: check.disconnected,
+      breakdown,
     };
   } finally {
     observer.close();

@@ -54,4 +54,20 @@ describe('/metrics', () => {
       await s.close();
     }
   });
+
+  it('reports the embedded database’s WebAssembly heap on PGlite (none on PostgreSQL)', async () => {
+    const s = await startTestServer();
+    try {
+      const text = (await new Client(s.baseUrl).get('/metrics')).text;
+      const heap = /^beacon_embedded_database_heap_bytes (\d+)$/m.exec(text)?.[1];
+      if (s.deps.database.driver === 'pglite') {
+        // The engine's heap is tens of MB at least (shared_buffers alone is 16 MB).
+        expect(Number(heap)).to.be.greaterThan(16 * 1024 * 1024);
+      } else {
+        expect(heap).to.equal(undefined);
+      }
+    } finally {
+      await s.close();
+    }
+  });
 });
