@@ -6,7 +6,7 @@
 //        --only=startup,hot,fanout,write,email    run a subset
 // Sizes via env: HOT_ROUNDS HOT_SECONDS HOT_WARMUP_SECONDS HOT_CONNECTIONS HOT_PIPELINING
 //   FANOUT_SIZES=1000,5000,10000 FANOUT_PROCS FANOUT_TRIALS FANOUT_SETTLE_MS FANOUT_TIMEOUT_MS
-//   FANOUT_CONNECT_CONCURRENCY EMAIL_SUBSCRIBERS EMAIL_TIMEOUT_S SOAK_CLIENTS SOAK_RPS SOAK_WRITE_MS
+//   FANOUT_CONNECT_CONCURRENCY EMAIL_SUBSCRIBERS EMAIL_TIMEOUT_S SOAK_CLIENTS SOAK_RPS SOAK_WRITE_MS SOAK_WARMUP_S
 //   STARTUP_ROUNDS WRITE_RATES WRITE_SECONDS WRITE_CLIENTS WRITE_INCIDENTS
 import { spawn } from 'node:child_process';
 import os from 'node:os';
@@ -113,12 +113,13 @@ function writeRows(ws: WriteRow[]): void {
 function soakRows(s: SoakResult): void {
   rows.push([`soak ${s.seconds} s: sockets connected`, `${s.connected}/${s.clients}`, '', '', 'all', verdict(s.connected === s.clients)]);
   rows.push([`soak: Beacon RSS start → end (peak) MiB`, `${f(s.rssStartKiB / 1024)} → ${f(s.rssEndKiB / 1024)} (${f(s.rssPeakKiB / 1024)})`, '', '', '', '']);
-  rows.push([`soak: RSS trough first → last window MiB`, `${f(s.troughStartKiB / 1024)} → ${f(s.troughEndKiB / 1024)}`, '', '', '', '']);
+  rows.push([`soak: RSS trough after ${s.warmupS} s warm-up → last window MiB`, `${f(s.troughStartKiB / 1024)} → ${f(s.troughEndKiB / 1024)}`, '', '', '', '']);
   rows.push([`soak: memory growth (troughs) %`, f(s.growthPct, 1), '', '', '< 10 %', verdict(s.growthPct < 10)]);
+  rows.push([`soak: … counted from the first window instead (${f(s.troughFirstKiB / 1024)} MiB) %`, f(s.growthFromStartPct, 1), '', '', '', '']);
   if (s.breakdown) {
     const b = s.breakdown;
     const pair = ([a, z]: [number, number]) => (Number.isFinite(a) ? `${f(a)} → ${f(z)}` : 'n/a');
-    rows.push([`soak: lowest JS heap used / external / embedded DB heap MiB`, `${pair(b.heapUsed)} / ${pair(b.external)} / ${pair(b.embeddedHeap)}`, '', '', '', '']);
+    rows.push([`soak: lowest JS heap used / committed / external / embedded DB heap MiB`, `${pair(b.heapUsed)} / ${pair(b.heapTotal)} / ${pair(b.external)} / ${pair(b.embeddedHeap)}`, '', '', '', '']);
   }
   rows.push([`soak: reads req/s (p99 ms)`, s.http ? `${f(s.http.reqPerSec)} (${f(s.http.p99, 1)})` : 'n/a', '', '', '~500 req/s', '']);
   const httpErr = s.http ? s.http.errors + s.http.timeouts + s.http.non2xx : NaN;

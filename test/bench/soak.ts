@@ -3,7 +3,9 @@
 // Beacon RSS growth, HTTP/write/socket errors and lost events (every client must hold the final seq).
 // Growth compares troughs, not samples: RSS is read every 250 ms and the minimum of the first window
 // (SOAK_WINDOW_S, default a fifth of the run, at most 60 s) is compared with the minimum of the last,
-// so the saw-tooth between collections does not count as growth.
+// so the saw-tooth between collections does not count as growth. The first window starts after a
+// warm-up under the same load (SOAK_WARMUP_S, default 60 s, part of the run), in which V8 sizes its
+// heap for the load and compiles the hot code; the growth from the very start is reported beside it.
 import { ClientPool, Observer } from './fanout.js';
 import { runAutocannon, HOT_PATHS, type CannonSummary } from './hotPath.js';
 import { envInt, request, rssKiB, sleep, staffJson, type Beacon } from './lib.js';
@@ -19,6 +21,11 @@ export interface SoakResult {
   rssPeakKiB: number;
   growthPct: number;
   troughStartKiB: number;
+  /** Seconds of the run before the first window. */
+  warmupS: number;
+  /** The trough in the run's very first window (during warm-up), and the growth measured from it. */
+  troughFirstKiB: number;
+  growthFromStartPct: number;
   troughEndKiB: number;
   http: CannonSummary | null;
   httpError?: string;
@@ -28,16 +35,16 @@ export interface SoakResult {
   finalSeq: number;
   behind: number;
   disconnected: number;
-  /** Where the memory is, first window → last window: the lowest JS heap in use, V8's external memory, the embedded database's WebAssembly heap (MiB). */
-  breakdown: { heapUsed: [number, number]; external: [number, number]; embeddedHeap: [number, number] } | null;
+  /** Where the memory is, first window → last window: the lowest JS heap in use and committed, V8's external memory, the embedded database's WebAssembly heap (MiB). */
+  breakdown: { heapUsed: [number, number]; heapTotal: [number, number]; external: [number, number]; embeddedHeap: [number, number] } | null;
 }
 
 /** Beacon's own memory figures from /metrics (the bench is a loopback caller). */
-async function memoryFigures(beacon: Beacon): Promise<{ heapUsed: number; external: number; embeddedHeap: number } | null> {
+async function memoryFigures(beacon: Beacon): Promise<{ heapUsed: number; heapTotal: number; external: number; embeddedHeap: number } | null> {
   try {
     const text = (await request(`${beacon.url}/metrics`)).body.toString();
     const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-    return { heapUsed: read('beacon_nodejs_heap_size_used_bytes'), external: read('beacon_nodejs_external_memory_bytes'), embeddedHeap: read('beacon_embedded_database_heap_bytes') };
+    return { heapUsed: read('beacon_nodejs_heap_size_used_bytes'), heapTotal: read('beacon_nodejs_heap_size_total_bytes'), external: read('beacon_nodejs_external_memory_bytes'), embeddedHeap: read('beacon_embedded_database_heap_bytes') };
   } catch {
     return null;
   }
@@ -67,7 +74,7 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
       if (kib > rssPeak) rssPeak = kib;
     }, 250);
 
-    const figures: { t: number; heapUsed: number; external: number; embeddedHeap: number }[] = [];
+    const figures: { t: number; heapUsed: number; heapTotal: number; external: number; embeddedHeap: number }[] = [];
     const figureSampler = setInterval(() => {
       const t = Date.now() - startedAt;
       void memoryFigures(beacon).then((m) => m && figures.push({ t, ...m }));
@@ -118,11 +125,14 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
     clearInterval(figureSampler);
     const windowMs = envInt('SOAK_WINDOW_S', Math.min(60, seconds / 5)) * 1000;
     const trough = (from: number, to: number) => Math.min(...samples.filter((x) => x.t >= from && x.t < to).map((x) => x.kib));
-    const troughStart = trough(0, windowMs);
+    const warmupMs = Math.min(envInt('SOAK_WARMUP_S', 60) * 1000, seconds * 1000 - 2 * windowMs);
+    const troughStart = trough(warmupMs, warmupMs + windowMs);
     const troughEnd = trough(seconds * 1000 - windowMs, Infinity);
-    const lowest = (key: 'heapUsed' | 'external' | 'embeddedHeap', from: number, to: number) => Math.min(...figures.filter((x) => x.t >= from && x.t < to).map((x) => x[key]));
-    const both = (key: 'heapUsed' | 'external' | 'embeddedHeap'): [number, number] => [lowest(key, 0, windowMs), lowest(key, seconds * 1000 - windowMs, Infinity)];
-    const breakdown = figures.length ? { heapUsed: both('heapUsed'), external: both('external'), embeddedHeap: both('embeddedHeap') } : null;
+    const troughFirst = trough(0, windowMs);
+    type Key = 'heapUsed' | 'heapTotal' | 'external' | 'embeddedHeap';
+    const lowest = (key: Key, from: number, to: number) => Math.min(...figures.filter((x) => x.t >= from && x.t < to).map((x) => x[key]));
+    const both = (key: Key): [number, number] => [lowest(key, warmupMs, warmupMs + windowMs), lowest(key, seconds * 1000 - windowMs, Infinity)];
+    const breakdown = figures.length ? { heapUsed: both('heapUsed'), heapTotal: both('heapTotal'), external: both('external'), embeddedHeap: both('embeddedHeap') } : null;
     await sleep(3000); // let the last rebuild reach everyone
     const finalSeq = observer.seq;
     const check = await pool.check(finalSeq);
@@ -137,6 +147,9 @@ export async function runSoak(beacon: Beacon, seconds: number, log: (s: string) 
       rssEndKiB: rssEnd,
       rssPeakKiB: Math.max(rssPeak, rssEnd),
       growthPct: ((troughEnd - troughStart) / troughStart) * 100,
+      warmupS: warmupMs / 1000,
+      growthFromStartPct: ((troughEnd - troughFirst) / troughFirst) * 100,
+      troughFirstKiB: troughFirst,
       troughStartKiB: troughStart,
       troughEndKiB: troughEnd,
       http,
