@@ -107,17 +107,18 @@ export interface BrowserEnv {
 }
 
 /**
- * The hooks every browser suite needs: one Chromium and one Beacon (fixed clock at `now`) per
+ * The hooks every browser suite needs: one Chromium and one Beacon (fixed clock at `now`, or at what
+ * `now()` says when each hook runs, for suites that must follow real time) per
  * suite, a fresh browser context and a regular staff member's API client per test. `bind` hands
  * the current objects to the suite's own variables after each hook; `opts.env` adds settings;
  * `opts.port` fixes Beacon's port (for a PUBLIC_URL that must name it, as WebAuthn's origin does).
  */
-export function browserSuite(now: string, bind: (env: BrowserEnv) => void, opts: { env?: () => Record<string, string>; port?: () => number } = {}): void {
+export function browserSuite(now: string | (() => string), bind: (env: BrowserEnv) => void, opts: { env?: () => Record<string, string>; port?: () => number } = {}): void {
   const env = { context: null } as BrowserEnv;
   before(async () => {
     env.browser = await launchBrowser();
     // `opts.env` is read here, after the suite's own earlier `before` hooks (a loopback SMTP server…).
-    env.s = await startTestServer({ now, env: opts.env?.(), port: opts.port?.() });
+    env.s = await startTestServer({ now: typeof now === 'function' ? now() : now, env: opts.env?.(), port: opts.port?.() });
     bind(env);
   });
   after(async () => {
@@ -125,7 +126,7 @@ export function browserSuite(now: string, bind: (env: BrowserEnv) => void, opts:
     await env.s?.close();
   });
   beforeEach(async () => {
-    env.s.clock.set(now);
+    env.s.clock.set(typeof now === 'function' ? now() : now);
     await settle(env.s); // the tables were just truncated
     env.api = new Client(env.s.baseUrl, (await staff('regular')).token);
     env.context = await env.browser.newContext();

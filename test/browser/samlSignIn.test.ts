@@ -6,8 +6,9 @@ import { TestSamlIdp } from '../support/samlIdp.js';
 import type { TestServer } from '../support/server.js';
 import { browserSuite, freePort, pageErrors, serveSite } from './browser.js';
 
-// node-saml reads the system time, so Beacon's clock starts at the real now (within the 60 s skew).
-const T = new Date().toISOString();
+// node-saml reads the system time, so Beacon's clock is set to the real now before each test (within
+// the 60 s skew): a time taken when the file loads would be minutes old by the time the suite runs.
+const realNow = () => new Date().toISOString();
 
 /**
  * Beacon at http://localhost:PORT and the IdP at http://127.0.0.1:… are different sites, so the
@@ -24,7 +25,7 @@ describe('SAML sign-in in the browser (cross-site IdP)', () => {
     idp = await new TestSamlIdp().start();
   });
   after(() => idp.close());
-  browserSuite(T, (e) => ({ s, context } = e), {
+  browserSuite(realNow, (e) => ({ s, context } = e), {
     port: () => port,
     env: () => ({ PUBLIC_URL: `http://localhost:${port}`, SAML_IDP_ENTITY_ID: idp.entityId, SAML_IDP_SSO_URL: `${idp.baseUrl}/sso`, SAML_IDP_CERT: idp.keys.cert }),
   });
