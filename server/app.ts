@@ -158,7 +158,6 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   api.use(importRoutes(deps));
   app.use('/api/v1', api);
 
-  const secureCookies = deps.config.publicUrl.startsWith('https://');
   const consoleRouter = express.Router();
   consoleRouter.use('/import/statuspage', importFormParser);
   const samlAcs = SAML_ACS_PATH.slice('/console'.length);
@@ -166,7 +165,7 @@ export function createApp(deps: AppDeps, snapshot: SnapshotStore, metrics?: Metr
   consoleRouter.use(express.urlencoded({ extended: false, limit: '100kb', parameterLimit: 100 }));
   consoleRouter.use(sessionAuth(deps));
   // The SAML ACS is posted cross-site by the IdP; the signed assertion is its proof (routes/console/saml.ts).
-  consoleRouter.use(csrf(deps.sessionSecret, secureCookies, new Set([samlAcs])));
+  consoleRouter.use(csrf(deps.sessionSecret, deps.config.secureCookies, new Set([samlAcs])));
   consoleRouter.use(flashMessage);
   consoleRouter.use(twoFactorGate(deps));
   consoleRouter.use(sessionRoutes(deps));

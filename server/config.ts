@@ -87,7 +87,13 @@ export const isLoopbackUrl = (url: string) => ['127.0.0.1', 'localhost', '[::1]'
 
 const TWITTER_KEYS = ['TWITTER_APP_KEY', 'TWITTER_APP_SECRET', 'TWITTER_ACCESS_TOKEN', 'TWITTER_ACCESS_SECRET'] as const;
 
-export type Config = z.infer<typeof schema> & { publicUrl: string; backupDir: string; saml: SamlSettings | null };
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  /** Cookies carry Secure when people reach Beacon over https (PUBLIC_URL says so); plain-http installs cannot set it. */
+  secureCookies: boolean;
+  backupDir: string;
+  saml: SamlSettings | null;
+};
 
 export class ConfigError extends Error {}
 
@@ -122,5 +128,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (c.PUBLIC_URL ?? `http://${host}:${c.PORT}`).replace(/\/+$/, '');
   // Next to the embedded database by default (a server-backed Beacon has DATA_DIR too).
   const backupDir = c.BACKUP_DIR ?? `${c.DATA_DIR.replace(/\/+$/, '')}/backups`;
-  return { ...c, publicUrl, backupDir, saml };
+  return { ...c, publicUrl, secureCookies: publicUrl.startsWith('https://'), backupDir, saml };
 }

@@ -14,6 +14,6 @@ export function safeNext(next: unknown): string {
 /** Opens a console session for a person whose sign-in is complete and sets its cookie; every sign-in path ends here. */
 export async function openConsoleSession(deps: AppDeps, req: Request, res: Response, ctx: Ctx, actor: Actor, method: SignInMethod): Promise<void> {
   const { cookieValue, expiresAt } = await startSession({ ...ctx, actor }, actor, { userAgent: req.get('user-agent'), method });
-  const secure = deps.config.publicUrl.startsWith('https://');
+  const secure = deps.config.secureCookies;
   res.append('Set-Cookie', serialize(SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt }));
 }

@@ -12,6 +12,8 @@ import { startTestServer, type TestServer } from '../support/server.js';
 const html = { accept: 'text/html' };
 const form = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
 const unescape = (s: string) => s.replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+/** A hidden field's value in an HTML form (the IdP's or Beacon's), '' when absent. */
+const formField = (page: string, name: string) => unescape(new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1] ?? '');
 const NO_ACCESS = 'Your identity provider signed you in, but that account cannot use this Beacon. Ask an admin to invite you.';
 
 // node-saml reads the system time, so Beacon's clock starts at the real now; no test waits for time to
@@ -40,8 +42,7 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
     const location = start.headers.get('location')!;
     expect(location.startsWith(`${idp.baseUrl}/sso?SAMLRequest=`)).to.equal(true);
     const page = await (await fetch(location)).text();
-    const field = (name: string) => unescape(new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!);
-    return { SAMLResponse: field('SAMLResponse'), RelayState: field('RelayState') };
+    return { SAMLResponse: formField(page, 'SAMLResponse'), RelayState: formField(page, 'RelayState') };
   }
   // The form's action is PUBLIC_URL's ACS; the test server listens on its own port, so post there.
   const postAcs = (c: Client, fields: Record<string, string>) => c.request('POST', '/console/login/saml/acs', new URLSearchParams(fields).toString(), form);
@@ -52,8 +53,7 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
    */
   async function crossSitePost(fields: Record<string, string>) {
     const res = await new Client(s.baseUrl).request('POST', '/console/login/saml/acs', new URLSearchParams(fields).toString(), form);
-    const field = (name: string) => unescape(new RegExp(`name="${name}" value="([^"]*)"`).exec(res.text)?.[1] ?? '');
-    return { res, handedBack: { SAMLResponse: field('SAMLResponse'), RelayState: field('RelayState'), continued: field('continued') } };
+    return { res, handedBack: { SAMLResponse: formField(res.text, 'SAMLResponse'), RelayState: formField(res.text, 'RelayState'), continued: formField(res.text, 'continued') } };
   }
   const ssoAudit = async () => (await db().select().from(auditLog).where(like(auditLog.action, 'sso.%')).orderBy(asc(auditLog.id))).map((a) => ({ action: a.action, ...(a.after as object) }));
   const sessionCount = async () => (await db().select().from(sessions)).length;
@@ -376,6 +376,19 @@ describe('SAML 2.0 single sign-on (SP-initiated, against an IdP on loopback)', (
     expect(acs.getAttribute('Location')).to.equal('https://status.example.com/console/login/saml/acs');
     expect(acs.getAttribute('Binding')).to.equal('urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST');
     expect(doc.getElementsByTagNameNS(md, 'NameIDFormat')[0]!.textContent).to.equal('urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress');
+  });
+
+  it('its sign-in cookie is SameSite=Lax and httpOnly, and Secure exactly when PUBLIC_URL is https', async () => {
+    for (const [publicUrl, secure] of [['http://127.0.0.1:3000', false], ['https://status.example.com', true]] as const) {
+      await serve({ PUBLIC_URL: publicUrl });
+      const start = await new Client(s.baseUrl).get('/console/login/saml', html);
+      const cookie = start.headers.getSetCookie().find((c) => c.startsWith('beacon_saml='))!;
+      expect(cookie).to.match(/; Path=\/console\/login\/saml/);
+      expect(cookie).to.match(/; HttpOnly/);
+      expect(cookie).to.match(/; SameSite=Lax/);
+      expect(/; Secure/.test(cookie), `${publicUrl}: ${cookie}`).to.equal(secure);
+      if (!secure) await s.close(); // the https one is closed by afterEach
+    }
   });
 
   it('without SAML configured: no button, no metadata, no SAML routes', async () => {

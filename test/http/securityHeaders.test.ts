@@ -1,5 +1,7 @@
 import http from 'node:http';
 import { expect } from 'chai';
+import { Client } from '../support/client.js';
+import { PASSWORD, staff } from '../support/factories.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 
 /** node:http so the raw header lines (and their order) are what the server wrote. */
@@ -24,6 +26,22 @@ const PUBLIC_PATHS = ['/', '/history', '/api/v2/summary.json', '/api/v1/announce
 describe('security headers: CSP on public pages too, HSTS behind https', () => {
   let s: TestServer;
   afterEach(() => s.close());
+
+  it('console cookies (the pre-session CSRF cookie, the session) are Secure exactly when PUBLIC_URL is https', async () => {
+    for (const [publicUrl, secure] of [['http://127.0.0.1:3000', false], ['https://status.example.com', true]] as const) {
+      s = await startTestServer({ env: { PUBLIC_URL: publicUrl } });
+      const pre = (await fetch(`${s.baseUrl}/console/login`, { headers: { accept: 'text/html' } })).headers.getSetCookie();
+      expect(pre.length, publicUrl).to.be.greaterThan(0);
+      for (const c of pre) expect(/; Secure/.test(c), `${publicUrl}: ${c}`).to.equal(secure);
+      const who = await staff('regular');
+      const c = new Client(s.baseUrl);
+      const signedIn = await c.form('/console/login', { email: who.email, password: PASSWORD });
+      const session = signedIn.headers.getSetCookie().find((x) => x.startsWith('beacon_session='));
+      expect(session, publicUrl).to.be.a('string');
+      expect(/; Secure/.test(session!), `${publicUrl}: ${session}`).to.equal(secure);
+      if (!secure) await s.close(); // the https one is closed by afterEach
+    }
+  });
 
   it('public pages carry a Content-Security-Policy that allows only their own scripts and socket.io; no HSTS over http', async () => {
     s = await startTestServer();

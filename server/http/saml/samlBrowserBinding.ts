@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { clearSignedCookie, readSignedCookie, setSignedCookie, type SignedCookie } from '../signedCookie.js';
+import { readSignedCookie, setSignedCookie, type SignedCookie } from '../signedCookie.js';
 
 /**
  * Ties a SAML answer to the browser that asked for it (against login CSRF: without it, someone could
@@ -24,8 +24,4 @@ export function rememberSamlRequestInBrowser(req: Request, res: Response, secret
 export function samlRequestsOfBrowser(req: Request, secret: string, now: Date): string[] | null {
   const ids = readSignedCookie<unknown>(req, secret, SAML_STARTED, now);
   return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : null;
-}
-
-export function forgetSamlRequests(res: Response, secure: boolean): void {
-  clearSignedCookie(res, SAML_STARTED, secure);
 }

@@ -18,7 +18,7 @@ export function oidcRoutes(deps: AppDeps): Router {
   const provider = ssoProviders(deps.config).find((p) => p.id === 'oidc');
   if (!provider) return r;
   const client = new OidcClient(deps.config, deps.logger);
-  const secure = deps.config.publicUrl.startsWith('https://');
+  const secure = deps.config.secureCookies;
 
   r.get('/login/oidc', async (req, res) => {
     const next = safeNext(req.query.next);

@@ -31,7 +31,7 @@ export function samlRoutes(deps: AppDeps, sp: SamlServiceProvider | null): Route
   const r = Router();
   if (!sp) return r;
   const policy = ssoProviders(deps.config).find((p) => p.id === 'saml')!.policy;
-  const secure = deps.config.publicUrl.startsWith('https://');
+  const secure = deps.config.secureCookies;
 
   r.get('/login/saml', async (req, res) => {
     const next = safeNext(req.query.next);

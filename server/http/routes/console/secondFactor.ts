@@ -29,7 +29,7 @@ const passkeyBody = z.object({ response: z.string().min(1, 'is missing: your bro
  */
 export function secondFactorRoutes(deps: AppDeps): Router {
   const r = Router();
-  const secure = deps.config.publicUrl.startsWith('https://');
+  const secure = deps.config.secureCookies;
   const rp = () => relyingParty(deps.config.publicUrl, deps.config.PAGE_NAME);
 
   async function page(userId: string, next: unknown) {

@@ -27,7 +27,7 @@ const setPasswordBody = z.object({ token: z.string().max(200), password: passwor
 
 export function sessionRoutes(deps: AppDeps): Router {
   const r = Router();
-  const secure = deps.config.publicUrl.startsWith('https://');
+  const secure = deps.config.secureCookies;
   const limits = { attemptsPerMinute: deps.config.SIGN_IN_ATTEMPTS_PER_MINUTE, passwordPolicy: passwordPolicyOf(deps.config) };
 
   async function signIn(res: Response, ctx: ReturnType<typeof ctxOf>, actor: Actor, next: string) {
