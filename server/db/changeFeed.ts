@@ -1,4 +1,4 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../logger.js';
 
 export const CHANGE_CHANNEL = 'beacon_changes';
@@ -23,7 +23,8 @@ export class ChangeFeed {
   async start(): Promise<void> {
     if (this.stopped) return;
     // A connect timeout: a silent server must end in a retry, not a connect() that never settles.
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
+    const { Client } = (await import('pg')).default;
+    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 10_000 });
     client.on('notification', (n) => this.onChange(n.payload ?? ''));
     client.on('error', (err) => this.logger.warn({ err: String(err) }, 'change feed connection lost'));
     client.on('end', () => {

@@ -1,13 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase } from 'drizzle-orm/pg-core';
-import pg from 'pg';
 import * as schema from './schema.js';
 import { ROOT } from '../paths.js';
 import { initEmbeddedDataDir, PGLITE_START_PARAMS } from './embeddedInit.js';
@@ -53,8 +48,10 @@ export interface DatabaseOptions {
 }
 
 /** `DATABASE_URL` → PostgreSQL; otherwise embedded PGlite in `dataDir` (`memory://` for tests). */
+// The PostgreSQL client is loaded only with DATABASE_URL: the embedded default's start-up does not pay for it.
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
+    const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
     // Without timeouts a server that accepts connections and never answers hangs every caller forever.
     const statementTimeout = opts.statementTimeoutMs ?? 30_000;
     const pool = new pg.Pool({
@@ -81,6 +78,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const memory = dir.startsWith('memory://');
   const pgdata = path.join(dir, 'pgdata');
   if (!memory) await initEmbeddedDataDir(pgdata);
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const client = new PGlite(memory ? undefined : pgdata, { startParams: PGLITE_START_PARAMS });
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -98,9 +96,11 @@ const MIGRATION_LOCK = 4_211_977;
 
 export async function runMigrations(database: Database): Promise<void> {
   if (database.driver === 'pglite') {
+    const { migrate: migratePglite } = await import('drizzle-orm/pglite/migrator');
     await migratePglite(database.db as any, { migrationsFolder });
     return;
   }
+  const { migrate: migratePg } = await import('drizzle-orm/node-postgres/migrator');
   await database.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK})`);
     await migratePg(tx as any, { migrationsFolder });

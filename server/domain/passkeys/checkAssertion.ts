@@ -1,4 +1,4 @@
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from '@simplewebauthn/server';
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { eq } from 'drizzle-orm';
 import { passkeys } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
@@ -7,6 +7,7 @@ import type { FactorAttempt } from '../twoFactor/secondFactorLockout.js';
 import { spendChallenge } from './challenges.js';
 import { challengeOf } from './credentialJson.js';
 import { userHandleOf, type RelyingParty } from './relyingParty.js';
+import { webauthn } from './webauthn.js';
 
 export interface AssertionRules {
   step: 'second_factor' | 'sign_in';
@@ -32,7 +33,7 @@ export async function checkAssertion(t: TxCtx, rp: RelyingParty, response: Authe
   if (handle && handle !== Buffer.from(userHandleOf(rules.ownerId)).toString('base64url')) return { ok: false, reason: 'user_handle_mismatch' };
   let newCounter: number;
   try {
-    const verified = await verifyAuthenticationResponse({
+    const verified = await (await webauthn()).verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,

@@ -1,4 +1,3 @@
-import { verifyRegistrationResponse } from '@simplewebauthn/server';
 import { eq } from 'drizzle-orm';
 import { passkeys } from '../../db/schema.js';
 import { recordAudit } from '../audit.js';
@@ -8,6 +7,7 @@ import { challengeOf, parseRegistration } from './credentialJson.js';
 import { spendChallenge } from './challenges.js';
 import { recordPasskeyFailure, refuseMalformed } from './recordPasskeyFailure.js';
 import type { RelyingParty } from './relyingParty.js';
+import { webauthn } from './webauthn.js';
 
 /**
  * Adds a passkey the browser just created, under the name its owner gave it. The response must sign
@@ -22,7 +22,7 @@ export async function enrolPasskey(ctx: Ctx, rp: RelyingParty, input: { name: st
     if (!(await spendChallenge(t.tx, t.now, challenge, 'enrol', actor.id))) return { reason: 'unknown_challenge' };
     let info;
     try {
-      const verified = await verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false });
+      const verified = await (await webauthn()).verifyRegistrationResponse({ response, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false });
       if (!verified.verified) return { reason: 'not_verified' };
       info = verified.registrationInfo;
     } catch (err) {
