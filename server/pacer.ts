@@ -11,6 +11,12 @@ const realTimers: PacerTimers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
+/** How a Pacer stretches its interval after a costly run (see Pacer). */
+export interface PacerOptions {
+  costShare?: number;
+  maxIntervalMs?: number;
+}
+
 /**
  * Runs a task at most once per `intervalMs` however often it is asked for, never losing a request:
  * the first request after a quiet spell runs at once; requests within the interval (or while it
@@ -18,9 +24,16 @@ const realTimers: PacerTimers = {
  * Used for work whose result depends only on the latest state — rebuilding the public snapshot and
  * pushing it live, re-reading the next deadline — so a burst of staff writes costs a few runs per
  * second instead of one per write (test/bench/PROFILES.md, "write path").
+ *
+ * With `costShare`, the interval also stretches so that runs take at most that share of the time:
+ * a run that took 150 ms with a share of 0.25 is followed by at least 600 ms (up to `maxIntervalMs`).
+ * A live push to thousands of sockets is such a run; under a stream of writes, pushing every 250 ms
+ * would leave the process too little time for the writes themselves.
  */
 export class Pacer {
   private lastStart = Number.NEGATIVE_INFINITY;
+  /** The interval after the last run: intervalMs, or longer when that run was costly. */
+  private gap: number;
   private running: Promise<void> | null = null;
   private timer: unknown = null;
   private pending = false;
@@ -31,7 +44,10 @@ export class Pacer {
     /** Must not reject: it reports its own failures. */
     private readonly task: () => Promise<void>,
     private readonly timers: PacerTimers = realTimers,
-  ) {}
+    private readonly options: PacerOptions = {},
+  ) {
+    this.gap = intervalMs;
+  }
 
   /** Asks for a run. Resolves when the run ends if it starts now, else at once (it is scheduled). */
   request(): Promise<void> {
@@ -40,7 +56,7 @@ export class Pacer {
       this.pending = true;
       return Promise.resolve();
     }
-    const wait = this.lastStart + this.intervalMs - this.timers.now();
+    const wait = this.lastStart + this.gap - this.timers.now();
     if (wait > 0) {
       this.pending = true;
       this.schedule(wait);
@@ -67,11 +83,18 @@ export class Pacer {
     this.lastStart = this.timers.now();
     const running = this.task().finally(() => {
       if (this.running === running) this.running = null;
+      this.gap = this.nextGap(this.timers.now() - this.lastStart);
       // Requests that came while it ran are served one interval after it started.
-      if (this.pending && !this.stopped) this.schedule(Math.max(0, this.lastStart + this.intervalMs - this.timers.now()));
+      if (this.pending && !this.stopped) this.schedule(Math.max(0, this.lastStart + this.gap - this.timers.now()));
     });
     this.running = running;
     return running;
+  }
+
+  private nextGap(took: number): number {
+    const { costShare, maxIntervalMs = Number.POSITIVE_INFINITY } = this.options;
+    if (!costShare) return this.intervalMs;
+    return Math.max(this.intervalMs, Math.min(took / costShare, maxIntervalMs));
   }
 
   private schedule(delay: number): void {

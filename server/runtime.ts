@@ -10,7 +10,7 @@ import { OutboxDispatcher } from './notify/dispatcher.js';
 import { staffRealtimeChannel } from './notify/realtimeChannel.js';
 import { deliveryChannels } from './notify/registry.js';
 import { RealtimeGateway } from './realtime/gateway.js';
-import { Pacer } from './pacer.js';
+import { Pacer, type PacerOptions } from './pacer.js';
 import { Metrics } from './http/metrics.js';
 import { Health } from './http/health.js';
 import { ChangeFeed } from './db/changeFeed.js';
@@ -21,6 +21,9 @@ import { livePushes, subscriptionKey } from './http/announcementQuery.js';
 import { fastPath } from './http/fastPath.js';
 import { BackupJobs } from './backup/backupJobs.js';
 import { mirrorDeletionLedger } from './backup/ledgerFile.js';
+
+/** Live pushes stretch their interval to keep their cost under a quarter of the time, to at most 2 s between pushes. */
+const LIVE_PUSH_PACING: PacerOptions = { costShare: 0.25, maxIntervalMs: 2_000 };
 
 export interface Runtime {
   server: http.Server;
@@ -70,8 +73,10 @@ export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolea
       deps.logger.error({ err }, 'could not render the live status');
     }
   });
-  // Changes rebuild (and push) at once, but a burst of them at most once per interval.
-  const rebuilds = new Pacer(deps.config.LIVE_PUSH_INTERVAL_MS, () => snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed')));
+  // Changes rebuild (and push) at once, but a burst of them at most once per interval, and under a
+  // stream of writes rebuilding and pushing take at most a quarter of the time (a push to 1,000
+  // sockets costs ~100 ms of this process: test/bench/PROFILES.md, "write path").
+  const rebuilds = new Pacer(deps.config.LIVE_PUSH_INTERVAL_MS, () => snapshot.rebuild().catch((err) => deps.logger.error({ err }, 'snapshot rebuild failed')), undefined, LIVE_PUSH_PACING);
   const channels = deliveryChannels(deps);
   const shared = deps.database.driver === 'postgres';
   const dispatcher = new OutboxDispatcher(deps.database.db, [staffRealtimeChannel(gateway)], channels, deps.clock, deps.logger, 250, Math.random, shared, deps.config.DELIVERY_LEASE_SECONDS * 1000);
