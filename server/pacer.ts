@@ -25,15 +25,15 @@ export interface PacerOptions {
  * pushing it live, re-reading the next deadline — so a burst of staff writes costs a few runs per
  * second instead of one per write (test/bench/PROFILES.md, "write path").
  *
- * With `costShare`, the interval also stretches so that runs take at most that share of the time:
- * a run that took 150 ms with a share of 0.25 is followed by at least 600 ms (up to `maxIntervalMs`).
+ * With `costShare`, the interval also stretches within a burst so that runs take at most that share
+ * of the time: requests that came while a run of 150 ms went on, with a share of 0.25, are served
+ * 600 ms after it started (at most `maxIntervalMs`). A request that finds nothing running or waiting
+ * is not held back by the last run's cost: a change after a quiet spell goes out at once.
  * A live push to thousands of sockets is such a run; under a stream of writes, pushing every 250 ms
  * would leave the process too little time for the writes themselves.
  */
 export class Pacer {
   private lastStart = Number.NEGATIVE_INFINITY;
-  /** The interval after the last run: intervalMs, or longer when that run was costly. */
-  private gap: number;
   private running: Promise<void> | null = null;
   private timer: unknown = null;
   private pending = false;
@@ -45,9 +45,7 @@ export class Pacer {
     private readonly task: () => Promise<void>,
     private readonly timers: PacerTimers = realTimers,
     private readonly options: PacerOptions = {},
-  ) {
-    this.gap = intervalMs;
-  }
+  ) {}
 
   /** Asks for a run. Resolves when the run ends if it starts now, else at once (it is scheduled). */
   request(): Promise<void> {
@@ -56,7 +54,7 @@ export class Pacer {
       this.pending = true;
       return Promise.resolve();
     }
-    const wait = this.lastStart + this.gap - this.timers.now();
+    const wait = this.lastStart + this.intervalMs - this.timers.now();
     if (wait > 0) {
       this.pending = true;
       this.schedule(wait);
@@ -83,9 +81,9 @@ export class Pacer {
     this.lastStart = this.timers.now();
     const running = this.task().finally(() => {
       if (this.running === running) this.running = null;
-      this.gap = this.nextGap(this.timers.now() - this.lastStart);
-      // Requests that came while it ran are served one interval after it started.
-      if (this.pending && !this.stopped) this.schedule(Math.max(0, this.lastStart + this.gap - this.timers.now()));
+      // Requests that came while it ran are served one interval after it started (stretched by its
+      // cost: they are a burst); a request that finds the pacer idle waits the base interval at most.
+      if (this.pending && !this.stopped) this.schedule(Math.max(0, this.lastStart + this.nextGap(this.timers.now() - this.lastStart) - this.timers.now()));
     });
     this.running = running;
     return running;

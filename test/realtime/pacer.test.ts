@@ -136,62 +136,74 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
     expect(r.runs).to.have.length(2);
   });
 
-  describe('with costShare: a costly run stretches the interval after it', () => {
-    /** Runs one request whose run lasts `took` ms of the hand clock; returns when it has ended. */
-    async function costlyRun(timers: HandTimers, pacer: Pacer, r: ReturnType<typeof recorder>, took: number) {
+  describe('with costShare: requests that come during a costly run wait longer', () => {
+    /** Starts a run now that lasts `took` ms of the hand clock; `during` runs halfway through it. */
+    async function costlyRun(timers: HandTimers, pacer: Pacer, r: ReturnType<typeof recorder>, took: number, during: () => Promise<void> = async () => {}) {
       r.holdNext();
       const run = pacer.request();
       await settle();
-      await timers.advance(took);
+      await timers.advance(took / 2);
+      await during();
+      await timers.advance(took / 2);
       r.release();
       await run;
+      await settle();
     }
+    const options = { costShare: 0.25, maxIntervalMs: 2_000 };
 
-    it('a run of 150 ms with a share of 0.25 is followed by 600 ms, not 250', async () => {
+    it('a request during a run of 150 ms (share 0.25) is served 600 ms after that run started, not 250', async () => {
       const timers = new HandTimers();
       const state = { v: 1 };
       const r = recorder(timers, state);
-      const pacer = new Pacer(250, r.task, timers, { costShare: 0.25, maxIntervalMs: 2_000 });
-      await costlyRun(timers, pacer, r, 150);
-      state.v = 2;
-      await pacer.request(); // at 150: folded
-      await timers.advance(449);
+      const pacer = new Pacer(250, r.task, timers, options);
+      await costlyRun(timers, pacer, r, 150, async () => {
+        state.v = 2;
+        await pacer.request(); // at 75, while it runs
+      });
+      await timers.advance(449); // to 599
       expect(r.runs).to.have.length(1); // 250 ms would have run it at 250
       await timers.advance(1);
       expect(r.runs).to.deep.equal([{ at: 0, saw: 1 }, { at: 600, saw: 2 }]);
     });
 
-    it('never stretches past maxIntervalMs, and a cheap run brings the interval back', async () => {
+    it('never waits past maxIntervalMs', async () => {
       const timers = new HandTimers();
       const state = { v: 1 };
       const r = recorder(timers, state);
-      const pacer = new Pacer(250, r.task, timers, { costShare: 0.25, maxIntervalMs: 2_000 });
-      await costlyRun(timers, pacer, r, 1_000); // 4 s by the share, capped at 2 s
-      state.v = 2;
-      await pacer.request(); // at 1,000: folded
-      await timers.advance(999);
+      const pacer = new Pacer(250, r.task, timers, options);
+      await costlyRun(timers, pacer, r, 1_000, async () => {
+        state.v = 2;
+        await pacer.request(); // 4 s by the share, capped at 2 s
+      });
+      await timers.advance(999); // to 1,999
       expect(r.runs).to.have.length(1);
       await timers.advance(1);
-      expect(r.runs.map((x) => x.at)).to.deep.equal([0, 2_000]);
-      // That run was instant: the next interval is the base one again.
-      state.v = 3;
-      await pacer.request();
-      await timers.advance(249);
-      expect(r.runs).to.have.length(2);
-      await timers.advance(1);
-      expect(r.runs.at(-1)).to.deep.equal({ at: 2_250, saw: 3 });
+      expect(r.runs.at(-1)).to.deep.equal({ at: 2_000, saw: 2 });
     });
 
-    it('without costShare a costly run does not stretch the interval', async () => {
+    it('a change that finds the pacer idle after a costly run waits the base interval at most', async () => {
+      const timers = new HandTimers();
+      const state = { v: 1 };
+      const r = recorder(timers, state);
+      const pacer = new Pacer(250, r.task, timers, options);
+      await costlyRun(timers, pacer, r, 1_000); // nothing asked for meanwhile
+      await timers.advance(100);
+      state.v = 2;
+      await pacer.request(); // at 1,100: past the base interval, so at once
+      expect(r.runs).to.deep.equal([{ at: 0, saw: 1 }, { at: 1_100, saw: 2 }]);
+    });
+
+    it('without costShare a request during a costly run waits no longer than the run', async () => {
       const timers = new HandTimers();
       const state = { v: 1 };
       const r = recorder(timers, state);
       const pacer = new Pacer(250, r.task, timers);
-      await costlyRun(timers, pacer, r, 150);
-      state.v = 2;
-      await pacer.request();
+      await costlyRun(timers, pacer, r, 150, async () => {
+        state.v = 2;
+        await pacer.request();
+      });
       await timers.advance(100);
-      expect(r.runs).to.deep.equal([{ at: 0, saw: 1 }, { at: 250, saw: 2 }]);
+      expect(r.runs.at(-1)).to.deep.equal({ at: 250, saw: 2 });
     });
   });
 });
