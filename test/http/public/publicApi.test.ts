@@ -11,8 +11,11 @@ describe('public API: caching, CORS, announcements, live push', () => {
   let api: Client;
   let admin: Client;
   const anon = () => new Client(s.baseUrl);
+  // Also runs a paced rebuild that is still waiting (within a burst it may wait several times the
+  // last push's cost), so no push arrives after settle() for changes made before it.
   const settle = async () => {
     await s.runtime.dispatcher.drain();
+    await s.runtime.rebuilds.flush();
     await s.runtime.snapshot.rebuild();
   };
   before(async () => (s = await startTestServer({ now: NOW })));
