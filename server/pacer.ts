@@ -11,7 +11,7 @@ const realTimers: PacerTimers = {
   clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
 };
 
-/** How a Pacer stretches its interval after a costly run (see Pacer). */
+/** How a Pacer holds back requests that come while a costly run goes on (see Pacer). */
 export interface PacerOptions {
   costShare?: number;
   maxIntervalMs?: number;

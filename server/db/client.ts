@@ -47,8 +47,10 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
 }
 
-/** `DATABASE_URL` → PostgreSQL; otherwise embedded PGlite in `dataDir` (`memory://` for tests). */
-// The PostgreSQL client is loaded only with DATABASE_URL: the embedded default's start-up does not pay for it.
+/**
+ * `DATABASE_URL` → PostgreSQL; otherwise embedded PGlite in `dataDir` (`memory://` for tests).
+ * The PostgreSQL client is loaded only with DATABASE_URL: the embedded default's start-up does not pay for it.
+ */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const [{ default: pg }, { drizzle: drizzlePg }] = await Promise.all([import('pg'), import('drizzle-orm/node-postgres')]);
