@@ -1,3 +1,4 @@
+import { asc } from 'drizzle-orm';
 import { expect } from 'chai';
 import { io as connect, type Socket } from 'socket.io-client';
 import { slaWarnings, outboxEvents } from '../../server/db/schema.js';
@@ -22,7 +23,8 @@ describe('SLA warnings', () => {
     api = new Client(s.baseUrl, (await staff('regular')).token);
   });
 
-  const events = async () => (await (await testDatabase()).db.select().from(outboxEvents)).filter((e) => e.type.startsWith('sla.'));
+  // In the order they were recorded: without ORDER BY, PostgreSQL returns a row the dispatcher has since updated after newer ones.
+  const events = async () => (await (await testDatabase()).db.select().from(outboxEvents).orderBy(asc(outboxEvents.id))).filter((e) => e.type.startsWith('sla.'));
 
   it('warns at 50 %, 80 % and breach of each pending goal, each exactly once', async () => {
     const inc = (await api.post('/api/v1/incidents', { title: 'down', severity: 1, message: 'x' })).body;
