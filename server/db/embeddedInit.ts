@@ -33,7 +33,10 @@ export async function initEmbeddedDataDir(pgdata: string): Promise<void> {
   const scratch = `${pgdata}.init-${process.pid}`;
   // This file is .ts under tsx and .js compiled. The parent's own node flags are not passed on
   // (they may be --eval, --input-type, a profiler…): the child needs only tsx, when it is TypeScript.
+  // In the bundle `npm start` runs (dist/app/) this code sits in a shared chunk, so the child runs
+  // the file tsc compiled, which the build keeps next to it.
   const self = fileURLToPath(import.meta.url);
+  const script = self.endsWith('.ts') ? self : path.join(ROOT, 'dist', 'server', 'db', 'embeddedInit.js');
   if (self.endsWith('.js') && fs.existsSync(path.join(EMBEDDED_TEMPLATE, 'PG_VERSION'))) {
     try {
       fs.cpSync(EMBEDDED_TEMPLATE, scratch, { recursive: true });
@@ -44,7 +47,7 @@ export async function initEmbeddedDataDir(pgdata: string): Promise<void> {
     }
   }
   const execArgv = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
-  const child = fork(self, [scratch], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const child = fork(script, [scratch], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-2000)));
   const code = await new Promise<number | null>((resolve, reject) => {

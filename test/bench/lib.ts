@@ -151,7 +151,7 @@ export interface Beacon {
   stop(): Promise<void>;
 }
 
-/** What `npm start` runs (its node flags and dist/server/main.js), after building dist/ if it is stale. */
+/** What `npm start` runs (its node flags and dist/app/main.js), after building dist/ if it is stale. */
 export function productionArgs(): string[] {
   const build = spawnSync(process.execPath, ['server/cli/build.mjs'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('building dist/ failed');

@@ -1,7 +1,7 @@
 // Idle memory and start-up time of the production process, as a new user runs it (never part of `npm test`).
 //   node --import tsx test/bench/memory.ts            # embedded PGlite: fresh DATA_DIR, then a restart; then PostgreSQL
 //   MEMORY_IDLE_MS=10000 MEMORY_PG_URL=postgres://postgres@127.0.0.1:5432/postgres node --import tsx test/bench/memory.ts
-// Each run spawns what `npm start` runs (node flags and dist/server/main.js, built first if stale), times the
+// Each run spawns what `npm start` runs (node flags and dist/app/main.js, built first if stale), times the
 // first 200 from /healthz, waits for /readyz, lets it idle and reads VmRSS (and the peak, VmHWM)
 // from /proc. With PostgreSQL it uses a fresh database, dropped afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';

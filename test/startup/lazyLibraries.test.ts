@@ -3,20 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startBeacon, type Child } from '../support/beaconProcess.js';
-
-// Records every package a process loads (ESM and CommonJS entry points) in LOADED_PACKAGES_FILE.
-const HOOK = `
-import { register } from 'node:module';
-import fs from 'node:fs';
-const file = process.env.LOADED_PACKAGES_FILE;
-register('data:text/javascript,' + encodeURIComponent(\`
-  import fs from 'node:fs';
-  export async function load(url, context, next) {
-    const m = /node_modules\\\\/((?:@[^/]+\\\\/)?[^/]+)\\\\//.exec(url);
-    if (m) fs.appendFileSync(\${JSON.stringify(file)}, m[1] + '\\\\n');
-    return next(url, context);
-  }\`));
-`;
+import { recordLoadedPackages } from '../support/loadedPackages.js';
 
 /**
  * Libraries that only some requests or some settings need are loaded when first needed, not at
@@ -34,15 +21,13 @@ describe('start-up loads only what the configuration needs (real child process)'
 
   it('the embedded default starts without @simplewebauthn/server and without pg', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-lazy-'));
-    const hook = path.join(dir, 'hook.mjs');
-    const loaded = path.join(dir, 'loaded.txt');
-    fs.writeFileSync(hook, HOOK);
-    child = startBeacon({ DATA_DIR: path.join(dir, 'data'), NODE_OPTIONS: `--import ${hook}`, LOADED_PACKAGES_FILE: loaded });
+    const record = recordLoadedPackages(dir);
+    child = startBeacon({ DATA_DIR: path.join(dir, 'data'), ...record.env });
     await child.waitForOutput('Beacon listening');
-    const packages = new Set(fs.readFileSync(loaded, 'utf8').split('\n').filter(Boolean));
+    const packages = record.loaded();
     // The hook sees the process's packages: these prove it works, so the absences below mean something.
-    expect([...packages]).to.include.members(['express', 'socket.io', '@electric-sql/pglite']);
-    expect([...packages]).not.to.include.members(['@simplewebauthn/server']);
-    expect([...packages]).not.to.include.members(['pg']);
+    expect(packages).to.include.members(['express', 'socket.io', '@electric-sql/pglite']);
+    expect(packages).not.to.include.members(['@simplewebauthn/server']);
+    expect(packages).not.to.include.members(['pg']);
   });
 });
