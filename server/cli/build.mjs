@@ -1,6 +1,7 @@
 // Compiles server/ and jobs/ to dist/ with tsc, bundles the server into dist/app/ and prepares the
-// embedded database template, unless dist/ is newer than every source file. Runs before `npm start` (and after `npm install`), so the
-// README's two commands stay two and a restart does not pay for a compile it does not need.
+// embedded database template, unless dist/ is newer than every source file. Runs before `npm start`
+// (and after `npm install`), so the README's two commands stay two and a restart does not pay for a
+// compile it does not need.
 import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

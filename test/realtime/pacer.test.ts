@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Pacer, type PacerTimers } from '../../server/pacer.js';
+import { Pacer, type PacerOptions, type PacerTimers } from '../../server/pacer.js';
 
 /** A clock and timer queue moved by hand: no test here waits for real time. */
 class HandTimers implements PacerTimers {
@@ -53,22 +53,24 @@ function recorder(timers: HandTimers, state: { v: number }) {
   };
 }
 
+/** A Pacer over a recorded task, with its hand clock and the state the task reads (250 ms unless said). */
+function paced({ intervalMs = 250, v = 1, options }: { intervalMs?: number; v?: number; options?: PacerOptions } = {}) {
+  const timers = new HandTimers();
+  const state = { v };
+  const r = recorder(timers, state);
+  return { timers, state, r, pacer: new Pacer(intervalMs, r.task, timers, options) };
+}
+
 describe('Pacer: at most one run per interval, the last one sees the latest state', () => {
   it('runs the first request at once and answers when that run is done', async () => {
-    const timers = new HandTimers();
-    const state = { v: 1 };
-    const r = recorder(timers, state);
-    const pacer = new Pacer(250, r.task, timers);
+    const { timers, state, r, pacer } = paced();
     await pacer.request();
     expect(r.runs).to.deep.equal([{ at: 0, saw: 1 }]);
     expect(timers.waiting).to.equal(0);
   });
 
   it('folds a burst within the interval into one run at its end, which sees the last change', async () => {
-    const timers = new HandTimers();
-    const state = { v: 0 };
-    const r = recorder(timers, state);
-    const pacer = new Pacer(250, r.task, timers);
+    const { timers, state, r, pacer } = paced({ v: 0 });
     for (let i = 1; i <= 20; i++) {
       state.v = i;
       await pacer.request();
@@ -84,10 +86,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
   });
 
   it('a request after a quiet spell runs at once again', async () => {
-    const timers = new HandTimers();
-    const state = { v: 1 };
-    const r = recorder(timers, state);
-    const pacer = new Pacer(250, r.task, timers);
+    const { timers, state, r, pacer } = paced();
     await pacer.request();
     await timers.advance(300);
     state.v = 2;
@@ -96,10 +95,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
   });
 
   it('a request while a run is going is served after it, one interval after it started', async () => {
-    const timers = new HandTimers();
-    const state = { v: 1 };
-    const r = recorder(timers, state);
-    const pacer = new Pacer(250, r.task, timers);
+    const { timers, state, r, pacer } = paced();
     r.holdNext();
     const first = pacer.request();
     await settle();
@@ -115,10 +111,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
   });
 
   it('flush() runs what waits now; stop() drops what waits and ignores later requests', async () => {
-    const timers = new HandTimers();
-    const state = { v: 1 };
-    const r = recorder(timers, state);
-    const pacer = new Pacer(60_000, r.task, timers);
+    const { timers, state, r, pacer } = paced({ intervalMs: 60_000 });
     await pacer.request();
     state.v = 2;
     await pacer.request();
@@ -152,10 +145,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
     const options = { costShare: 0.25, maxIntervalMs: 2_000 };
 
     it('a request during a run of 150 ms (share 0.25) is served 600 ms after that run started, not 250', async () => {
-      const timers = new HandTimers();
-      const state = { v: 1 };
-      const r = recorder(timers, state);
-      const pacer = new Pacer(250, r.task, timers, options);
+      const { timers, state, r, pacer } = paced({ options });
       await costlyRun(timers, pacer, r, 150, async () => {
         state.v = 2;
         await pacer.request(); // at 75, while it runs
@@ -167,10 +157,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
     });
 
     it('never waits past maxIntervalMs', async () => {
-      const timers = new HandTimers();
-      const state = { v: 1 };
-      const r = recorder(timers, state);
-      const pacer = new Pacer(250, r.task, timers, options);
+      const { timers, state, r, pacer } = paced({ options });
       await costlyRun(timers, pacer, r, 1_000, async () => {
         state.v = 2;
         await pacer.request(); // 4 s by the share, capped at 2 s
@@ -182,10 +169,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
     });
 
     it('a change that finds the pacer idle after a costly run waits the base interval at most', async () => {
-      const timers = new HandTimers();
-      const state = { v: 1 };
-      const r = recorder(timers, state);
-      const pacer = new Pacer(250, r.task, timers, options);
+      const { timers, state, r, pacer } = paced({ options });
       await costlyRun(timers, pacer, r, 1_000); // nothing asked for meanwhile
       await timers.advance(100);
       state.v = 2;
@@ -194,10 +178,7 @@ describe('Pacer: at most one run per interval, the last one sees the latest stat
     });
 
     it('without costShare a request during a costly run waits no longer than the run', async () => {
-      const timers = new HandTimers();
-      const state = { v: 1 };
-      const r = recorder(timers, state);
-      const pacer = new Pacer(250, r.task, timers);
+      const { timers, state, r, pacer } = paced();
       await costlyRun(timers, pacer, r, 150, async () => {
         state.v = 2;
         await pacer.request();

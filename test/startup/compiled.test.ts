@@ -90,6 +90,8 @@ describe('npm start: the compiled bundle (real child process)', function () {
     expect(child.stderr).to.equal('');
   });
 
+  // Start-up must not pay for what only some requests or settings need: the passkey library alone
+  // took ~250 ms to load with its X.509 stack, and the embedded default never uses the PostgreSQL client.
   it('bundles what start-up needs and leaves the libraries used on demand unloaded', async () => {
     build();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'beacon-compiled-'));
