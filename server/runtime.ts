@@ -45,7 +45,7 @@ export interface Runtime {
 
 /** Wires the HTTP app, socket.io, the outbox dispatcher and time-driven jobs around one server. */
 export function createRuntime(deps: AppDeps, opts: { dispatchAfterWrite?: boolean; timers?: boolean } = {}): Runtime {
-  const snapshot = new SnapshotStore(deps.database.db, deps.config, deps.clock, deps.logger);
+  const snapshot = new SnapshotStore(deps.database, deps.config, deps.clock, deps.logger);
   let gateway: RealtimeGateway | null = null;
   const metrics = new Metrics(deps.database, deps.clock, () => gateway?.connectedClients() ?? 0);
   const health = new Health();

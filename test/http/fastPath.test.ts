@@ -144,7 +144,7 @@ describe('fast path: precomputed hot responses, identical to the Express full pa
   });
 
   it('falls through while no snapshot has been built', async () => {
-    const store = new SnapshotStore(s.deps.database.db, s.deps.config, s.clock, s.deps.logger);
+    const store = new SnapshotStore(s.deps.database, s.deps.config, s.clock, s.deps.logger);
     const server = http.createServer(fastPath(store, (_req, res) => res.writeHead(418).end()));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     try {

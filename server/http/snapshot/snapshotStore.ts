@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config.js';
-import type { Db } from '../../db/client.js';
+import type { Database } from '../../db/client.js';
+import { readOneMoment } from '../../db/oneMoment.js';
 import type { Logger } from '../../logger.js';
 import { presentAnnouncements } from '../../presenters/announcements.js';
 import { API_POLICY, PAGE_POLICY, prepare, type Prepared, type ServePolicy } from '../publicResponse.js';
@@ -47,7 +48,7 @@ export type PageRenderer = (snap: PublicSnapshot, seq: number) => Promise<string
 const MAX_TIMER_MS = 60 * 60_000;
 
 /**
- * The public read model: rebuilt from the database once per change (and when time alone changes
+ * The public read model: read from one moment of the database (oneMoment.ts) once per change (and when time alone changes
  * it), serialized once, served from memory. `seq` increases with every rebuild.
  */
 export class SnapshotStore {
@@ -66,7 +67,7 @@ export class SnapshotStore {
   private stopped = false;
 
   constructor(
-    private readonly db: Db,
+    private readonly database: Pick<Database, 'db' | 'driver'>,
     private readonly config: Config,
     private readonly clock: Clock,
     private readonly logger: Logger,
@@ -86,7 +87,8 @@ export class SnapshotStore {
     this.building = (async () => {
       do {
         this.dirty = false;
-        const snap = await buildSnapshot(this.db, this.config, this.clock.now());
+        const now = this.clock.now();
+        const snap = await readOneMoment(this.database, (db) => buildSnapshot(db, this.config, now));
         const seq = this.seq + 1;
         const responses = new Map<string, CachedResponse>();
         const prepared = new Map<string, Prepared>();
