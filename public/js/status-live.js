@@ -102,7 +102,8 @@
     clearTimeout(watchdog);
     watchdog = setTimeout(startPolling, FALLBACK_MS);
   }
-  var socket = io('/public', { transports: ['websocket'] });
+  // Status pushes only: the page does not show the banner's announcement list.
+  var socket = io('/public', { transports: ['websocket'], auth: { announcements: false } });
   armWatchdog();
   socket.on('connect', function () {
     clearTimeout(watchdog);

@@ -12,7 +12,8 @@ const PREFIX = 'announcements?';
  * Live announcements per filter: each public socket joins the room of what it asked for at
  * connection (a targeted banner's components/group, `include=next_update`; nothing = the plain
  * list), and every change is presented once per room that has a socket on this instance, so a
- * banner never receives an announcement that does not concern it.
+ * banner never receives an announcement that does not concern it. A socket that says
+ * `announcements: false` (the status page) joins no such room.
  */
 export class AnnouncementRooms {
   private pushes: AnnouncementPushes | null = null;
@@ -24,6 +25,9 @@ export class AnnouncementRooms {
     ns.use(async (socket, next) => {
       try {
         const auth = (socket.handshake.auth ?? {}) as Record<string, unknown>;
+        // The status page sends `announcements: false`: it shows the status pushes only, and a second
+        // packet to each of its sockets on every change would double the fan-out's writes.
+        if (auth.announcements === false) return next();
         socket.data.announcements = await subscribe({ components: auth.components, group: auth.group, include: auth.include });
         next();
       } catch (err) {
@@ -33,7 +37,8 @@ export class AnnouncementRooms {
       }
     });
     ns.on('connection', (socket) => {
-      const key = socket.data.announcements as string;
+      const key = socket.data.announcements as string | undefined;
+      if (key === undefined) return;
       void socket.join(PREFIX + key);
       if (this.pushes) socket.emit('announcements', this.pushes(key));
     });

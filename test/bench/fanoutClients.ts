@@ -34,6 +34,7 @@ function connectOne(url: string, localAddress: string | undefined): Promise<Clie
       reconnection: false,
       timeout: 30_000,
       forceNew: true, // one engine.io connection (one TCP socket) per client, like real browsers
+      auth: { announcements: false }, // as the status page connects (public/js/status-live.js)
       ...(localAddress ? { localAddress } : {}),
     } as Parameters<typeof io>[1]);
     const client: Client = { socket, seq: -1, connected: false };

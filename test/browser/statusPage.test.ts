@@ -25,9 +25,11 @@ describe('public status page (live)', () => {
     expect(await line.getAttribute('data-indicator')).to.equal('none');
   });
 
-  it('shows a newly filed incident and the worse status without a reload', async () => {
+  it('shows a newly filed incident and the worse status without a reload (its socket receives the status pushes only)', async () => {
     const page = await context!.newPage();
     const errors = pageErrors(page);
+    const frames: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => frames.push(String(f.payload))));
     await page.goto(s.baseUrl + '/');
     const line = page.locator('#status-line');
     await line.waitFor({ timeout: 5_000 });
@@ -49,5 +51,9 @@ describe('public status page (live)', () => {
     expect(text).to.not.equal('All Systems Operational');
     expect(text).to.not.equal('');
     expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument), 'no reload').to.equal(true);
+    // The page shows no announcement list: a second packet per change to each of its sockets would
+    // only double the fan-out's writes.
+    expect(frames.some((f) => f.startsWith('42/public,["status"'))).to.equal(true);
+    expect(frames.filter((f) => f.includes('"announcements"'))).to.deep.equal([]);
   });
 });

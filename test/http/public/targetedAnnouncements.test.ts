@@ -188,6 +188,19 @@ describe('targeted announcements: ?components= and ?group=, notice audiences', (
       expect(banner.statuses).to.deep.equal([]);
     });
 
+    it('the status page (auth announcements: false) gets status pushes but no announcement lists, and joins no announcement room', async () => {
+      const rooms = () => [...s.runtime.gateway.public.adapter.rooms.keys()].filter((r) => r.startsWith('announcements?'));
+      const page = subscriber({ announcements: false });
+      const banner = subscriber({ components: search.id, status: false });
+      await Promise.all([page.ready, banner.ready]);
+      expect(rooms()).to.deep.equal([`announcements?components=${search.id}`]);
+      const seen = new Promise<any>((resolve) => page.sock.on('status', (m) => m.html.includes('Search crawling') && resolve(m)));
+      await api.post('/api/v1/incidents', { title: 'Search crawling', severity: 2, message: 'x', components: [{ id: search.id, status: 'degraded_performance' }] });
+      await settle();
+      await Promise.all([seen, banner.showing('Search crawling')]);
+      expect(page.pushes, 'announcement pushes to the status page').to.deep.equal([]);
+    });
+
     it('one room per distinct filter, whatever the order of the ids; the room empties with its sockets', async () => {
       const rooms = () => [...s.runtime.gateway.public.adapter.rooms.keys()].filter((r) => r.startsWith('announcements?'));
       const x = subscriber({ components: `${search.id},${billing.id}` });
