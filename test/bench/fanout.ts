@@ -129,7 +129,7 @@ export interface LatencyStats {
 
 export interface FanoutRow {
   clients: number;
-  beacon: { connected: number; failed: number; firstError?: string; connectMs: number; rssPerClientKiB: number; rssBeforeKiB: number; rssAfterKiB: number; lat: LatencyStats | null; error?: string };
+  beacon: { connected: number; failed: number; firstError?: string; connectMs: number; rssPerClientKiB: number; rssBeforeKiB: number; rssAfterKiB: number; lat: LatencyStats | null; error?: string; staffAnswerMs?: number };
   raw: { connected: number; failed: number; firstError?: string; connectMs: number; rssPerClientKiB: number; lat: LatencyStats | null; error?: string };
   payloadBytes: number;
 }
@@ -219,12 +219,14 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
         const after = await steadyRss(beacon.pid);
         Object.assign(row.beacon, { rssBeforeKiB: before, rssAfterKiB: after, rssPerClientKiB: (after - before) / Math.max(1, c.ok) });
         const lat: number[][] = [];
+        const answers: number[] = [];
         let missing = 0;
         for (let t = 0; t < trials; t++) {
           const minSeq = observer.seq + 1;
           const { done } = await pool.arm(minSeq, timeoutMs);
           const t0 = nowMs();
           await staffWrite(beacon, `Fan-out ${n}`);
+          answers.push(nowMs() - t0); // the staff member's wait, which the push to every socket may hold up
           const r = await done;
           lat.push(r.times.map((x) => x - t0));
           missing += r.missing;
@@ -232,11 +234,12 @@ export async function runFanout(beacon: Beacon, log: (s: string) => void): Promi
           await sleep(500); // let follow-up rebuilds of the same write settle before the next trial
         }
         row.beacon.lat = stats(lat, missing);
+        row.beacon.staffAnswerMs = median(answers);
       } catch (e) {
         row.beacon.error = e instanceof Error ? e.message : String(e);
       }
       await pool.disconnect();
-      log(`  fan-out ${n} beacon: ${fmtLat(row.beacon.lat)} (connected ${row.beacon.connected}/${n} in ${(row.beacon.connectMs / 1000).toFixed(1)} s${row.beacon.error ? `; ${row.beacon.error}` : ''})`);
+      log(`  fan-out ${n} beacon: ${fmtLat(row.beacon.lat)}, staff answer ${row.beacon.staffAnswerMs?.toFixed(1) ?? 'n/a'} ms (connected ${row.beacon.connected}/${n} in ${(row.beacon.connectMs / 1000).toFixed(1)} s${row.beacon.error ? `; ${row.beacon.error}` : ''})`);
       rows.push(row);
       await sleep(1000);
     }

@@ -84,6 +84,7 @@ function fanoutRows(fan: FanoutRow[]): void {
     rows.push([`fan-out ${conn} p50 ms`, f(b?.p50, 1), f(w?.p50, 1), f(ratio('p50'), 2), '≤ 1.5×', verdict(within('p50'))]);
     rows.push([`fan-out ${conn} p99 ms`, f(b?.p99, 1), f(w?.p99, 1), f(ratio('p99'), 2), '≤ 1.5×', verdict(within('p99'))]);
     rows.push([`fan-out ${conn} last client ms`, f(b?.last, 1), f(w?.last, 1), f(ratio('last'), 2), '≤ 1.5×', verdict(within('last'))]);
+    rows.push([`fan-out ${conn} staff answer ms (median)`, f(r.beacon.staffAnswerMs, 1), '', '', '', '']);
     rows.push([`fan-out ${r.clients} ws RSS KiB/idle client`, f(r.beacon.rssPerClientKiB, 1), f(r.raw.rssPerClientKiB, 1), f(r.beacon.rssPerClientKiB / r.raw.rssPerClientKiB, 2), '≤ 15 KiB', verdict(r.beacon.rssPerClientKiB <= 15)]);
     if (r.beacon.failed || r.raw.failed) notes.push(`fan-out ${r.clients}: connect failures beacon ${r.beacon.failed} raw ${r.raw.failed} (first: ${r.beacon.firstError ?? r.raw.firstError})`);
     if (b?.missing || w?.missing) notes.push(`fan-out ${r.clients}: clients without the event (timeout) beacon ${b?.missing ?? 0} raw ${w?.missing ?? 0}`);
