@@ -12,13 +12,13 @@ const UNLOCKED_ATTEMPTS = 2;
  *
  * On PostgreSQL that is a read-only repeatable-read transaction: the reads share one snapshot and
  * block no one. Embedded PGlite has a single connection, and a transaction would hold it, so every
- * staff write would wait for the whole read (measured: the staff answer 57 → 82–95 ms). There the
- * reads run unlocked, and are kept only if no public change committed meanwhile. Every public change
- * records an outbox event in its own transaction (that is how the public side learns of it at all),
- * and PGlite commits one transaction at a time, so an unchanged newest event id means no change
- * landed in between. The dispatcher's delivery bookkeeping adds no events, so it does not count. After
- * two disturbed tries, the reads run in a transaction after all, so a stream of writes cannot starve
- * them.
+ * staff write would wait for the whole read (measured December 3: the staff answer 57 → 82–95 ms).
+ * There the reads run unlocked, and are kept only if no change committed meanwhile. Every public
+ * change records an outbox event in its own transaction (that is how the public side learns of it at
+ * all), and PGlite commits one transaction at a time, so an unchanged newest event id means no change
+ * landed in between. The dispatcher's delivery bookkeeping adds no events; a staff-only event (a
+ * note, an SLA warning) costs one needless retry. After two disturbed tries the reads run in a
+ * transaction after all, so a stream of writes cannot starve them.
  */
 export async function readOneMoment<T>(database: Pick<Database, 'db' | 'driver'>, read: (db: Db) => Promise<T>): Promise<T> {
   const { db } = database;

@@ -48,8 +48,9 @@ export type PageRenderer = (snap: PublicSnapshot, seq: number) => Promise<string
 const MAX_TIMER_MS = 60 * 60_000;
 
 /**
- * The public read model: read from one moment of the database (oneMoment.ts) once per change (and when time alone changes
- * it), serialized once, served from memory. `seq` increases with every rebuild.
+ * The public read model: read from one moment of the database (db/oneMoment.ts) once per change
+ * (and when time alone changes it), serialized once, served from memory. `seq` increases with every
+ * rebuild.
  */
 export class SnapshotStore {
   seq = 0;
