@@ -24,8 +24,9 @@ describe('readOneMoment: a group of reads sees one moment of the database', () =
       // A change lands between the two reads on every try but a locked one (on PGlite, a transaction
       // holds the only connection: awaiting the write there would wait forever).
       if (!embedded || tries <= 2) await write;
-      const lockedOut = !landed;
-      return { first, second: await events(db), lockedOut };
+      const second = await events(db);
+      // Unlocked, the write queued before the second read would have landed by now.
+      return { first, second, lockedOut: !landed };
     });
     await Promise.all(writes);
     expect(seen.second, 'the second read saw a change the first did not').to.equal(seen.first);
