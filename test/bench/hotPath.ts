@@ -1,5 +1,8 @@
 // (a) Hot-path comparison: Beacon vs a bare node:http server replaying Beacon's exact bytes and headers.
-// autocannon runs in its own child process; raw and Beacon rounds alternate so drift hits both.
+// autocannon runs in its own child process; raw and Beacon rounds alternate so drift hits both, and
+// the ratio is the median of each pair's ratio: on this 2-core machine the same raw server's cost per
+// request swings by up to 40 % from one 5 s round to the next (loopback TCP in the kernel, not
+// JavaScript), so a ratio of the two sides' means can land anywhere between 0.65 and 1.3 on one run.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { BENCH_DIR, ROOT, envInt, forkTs, median, nextMessage, request, track, type Beacon } from './lib.js';
@@ -24,6 +27,10 @@ export interface HotPathResult {
   status: number;
   beacon: { reqPerSec: number; p99: number; errors: number; non2xx: number; rounds: CannonSummary[] };
   raw: { reqPerSec: number; p99: number; errors: number; non2xx: number; rounds: CannonSummary[] };
+  /** Median over the alternating pairs of Beacon's req/s over the raw server's. */
+  ratio: number;
+  /** The lowest and highest pair ratio. */
+  ratioRange: [number, number];
 }
 
 export function runAutocannon(opts: { url: string; connections?: number; pipelining?: number; duration: number; overallRate?: number; paths?: string[] }): Promise<CannonSummary> {
@@ -51,7 +58,7 @@ export function runAutocannon(opts: { url: string; connections?: number; pipelin
 
 function aggregate(rounds: CannonSummary[]) {
   return {
-    reqPerSec: rounds.reduce((a, r) => a + r.reqPerSec, 0) / rounds.length,
+    reqPerSec: median(rounds.map((r) => r.reqPerSec)),
     p99: median(rounds.map((r) => r.p99)),
     errors: rounds.reduce((a, r) => a + r.errors + r.timeouts, 0),
     non2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
@@ -60,8 +67,8 @@ function aggregate(rounds: CannonSummary[]) {
 }
 
 export async function runHotPath(beacon: Beacon, log: (s: string) => void): Promise<HotPathResult[]> {
-  const rounds = envInt('HOT_ROUNDS', 3);
-  const seconds = envInt('HOT_SECONDS', 5);
+  const rounds = envInt('HOT_ROUNDS', 6);
+  const seconds = envInt('HOT_SECONDS', 4);
   const warmup = envInt('HOT_WARMUP_SECONDS', 2);
   const connections = envInt('HOT_CONNECTIONS', 50);
   const pipelining = envInt('HOT_PIPELINING', 1);
@@ -93,7 +100,16 @@ export async function runHotPath(beacon: Beacon, log: (s: string) => void): Prom
         b.push(await runAutocannon({ url: target.beacon, connections, pipelining, duration: seconds }));
         log(`  hot ${route.path} round ${i + 1}/${rounds}: raw ${r.at(-1)!.reqPerSec.toFixed(0)} req/s, beacon ${b.at(-1)!.reqPerSec.toFixed(0)} req/s`);
       }
-      results.push({ path: route.path, bytes: route.bytes, status: route.status, raw: aggregate(r), beacon: aggregate(b) });
+      const pairs = b.map((x, i) => x.reqPerSec / r[i]!.reqPerSec);
+      results.push({
+        path: route.path,
+        bytes: route.bytes,
+        status: route.status,
+        raw: aggregate(r),
+        beacon: aggregate(b),
+        ratio: median(pairs),
+        ratioRange: [Math.min(...pairs), Math.max(...pairs)],
+      });
     }
     return results;
   } finally {
