@@ -93,11 +93,13 @@ export async function runWritePath(beacon: Beacon, log: (s: string) => void): Pr
         );
       }
       await Promise.all(inFlight);
-      // Converged: the observer's seq stops moving; then every client must hold it.
-      let seq = -1;
-      for (let i = 0; i < 40 && seq !== observer.seq; i++) {
+      // Converged: the observer's seq has not moved for longer than the longest push interval (a
+      // burst stretches it up to 2 s, server/runtime.ts); then every client must hold it.
+      let seq = observer.seq;
+      for (let still = 0, i = 0; still < 2_500 && i < 80; i++) {
+        await sleep(250);
+        still = seq === observer.seq ? still + 250 : 0;
         seq = observer.seq;
-        await sleep(500);
       }
       const check = await pool.check(observer.seq);
       const html = String((observer.status as { html?: string }).html ?? '');
